@@ -1,0 +1,149 @@
+import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workflow';
+
+import { operationError } from '../helpers/errors';
+
+/** How the node talks to the API and waits: not sent to the API. */
+export interface RunSettings {
+	downloadVideo: boolean;
+	binaryPropertyName: string;
+	pollIntervalMs: number;
+	maxWaitMs: number;
+	maxConcurrentRequests: number;
+	requestTimeoutMs: number;
+}
+
+interface RunSetting {
+	property: INodeProperties;
+	/** Valid range of numeric settings, enforced at run time too (expressions bypass the UI). */
+	range?: [number, number];
+}
+
+const RUN_SETTINGS: Record<keyof RunSettings, RunSetting> = {
+	downloadVideo: {
+		property: {
+			displayName: 'Download Video',
+			name: 'downloadVideo',
+			type: 'boolean',
+			default: false,
+			description:
+				'Whether to download the finished video into the binary data of the output item (streamed to n8n\'s binary storage), ready for S3, Google Drive, YouTube or an HTTP upload',
+		},
+	},
+	binaryPropertyName: {
+		property: {
+			displayName: 'Put Video in Field',
+			name: 'binaryPropertyName',
+			type: 'string',
+			default: 'data',
+			placeholder: 'data',
+			description: 'Binary property of the output item that receives the downloaded video (with Download Video)',
+		},
+	},
+	pollIntervalMs: {
+		property: {
+			displayName: 'Poll Interval (Seconds)',
+			name: 'pollIntervalSeconds',
+			type: 'number',
+			default: 10,
+			typeOptions: { minValue: 0.5, maxValue: 600, numberPrecision: 1 },
+			description: 'How often to ask AI/ML API whether a generation has finished',
+		},
+		range: [0.5, 600],
+	},
+	maxWaitMs: {
+		property: {
+			displayName: 'Max Wait (Minutes)',
+			name: 'maxWaitMinutes',
+			type: 'number',
+			default: 30,
+			typeOptions: { minValue: 0.01, maxValue: 720, numberPrecision: 2 },
+			description:
+				'How long to wait for each generation before giving up (up to 12 hours). A generation that is still running keeps its ID in the error, so it can be fetched later with the Get operation.',
+		},
+		range: [0.01, 720],
+	},
+	maxConcurrentRequests: {
+		property: {
+			displayName: 'Max Concurrent Requests',
+			name: 'maxConcurrentRequests',
+			type: 'number',
+			default: 10,
+			typeOptions: { minValue: 1, maxValue: 100, numberPrecision: 0 },
+			description: 'Most HTTP requests to AI/ML API in flight at once when processing many items',
+		},
+		range: [1, 100],
+	},
+	requestTimeoutMs: {
+		property: {
+			displayName: 'Request Timeout (Seconds)',
+			name: 'requestTimeoutSeconds',
+			type: 'number',
+			default: 30,
+			typeOptions: { minValue: 1, maxValue: 600, numberPrecision: 0 },
+			description:
+				'Longest time a single HTTP call (submit, status check) may take. Downloads use it as the idle timeout.',
+		},
+		range: [1, 600],
+	},
+};
+
+const SETTINGS_BY_OPERATION: Record<string, Array<keyof RunSettings>> = {
+	generate: ['downloadVideo', 'binaryPropertyName', 'pollIntervalMs', 'maxWaitMs', 'maxConcurrentRequests', 'requestTimeoutMs'],
+	submit: ['maxConcurrentRequests', 'requestTimeoutMs'],
+	get: ['downloadVideo', 'binaryPropertyName', 'pollIntervalMs', 'maxWaitMs', 'maxConcurrentRequests', 'requestTimeoutMs'],
+};
+
+export const RUN_OPTIONS_NAME = 'runOptions';
+
+export function runOptionsCollection(operation: string): INodeProperties {
+	return {
+		displayName: 'Run Options',
+		name: RUN_OPTIONS_NAME,
+		type: 'collection',
+		placeholder: 'Add Run Option',
+		default: {},
+		description: 'How the node waits, downloads and paces its requests. Not sent to the API.',
+		displayOptions: { show: { resource: ['video'], operation: [operation] } },
+		options: SETTINGS_BY_OPERATION[operation]
+			.map((key) => RUN_SETTINGS[key].property)
+			.sort((a, b) => a.displayName.localeCompare(b.displayName)),
+	};
+}
+
+const MS_PER_UNIT: Partial<Record<keyof RunSettings, number>> = {
+	pollIntervalMs: 1000,
+	maxWaitMs: 60_000,
+	requestTimeoutMs: 1000,
+};
+
+/** Reads the Run Options of the first item: they apply to the whole batch. */
+export function readRunSettings(ctx: IExecuteFunctions): RunSettings {
+	const raw = ctx.getNodeParameter(RUN_OPTIONS_NAME, 0, {}) as IDataObject;
+	const settings = {} as Record<keyof RunSettings, unknown>;
+	for (const [key, setting] of Object.entries(RUN_SETTINGS) as Array<[keyof RunSettings, RunSetting]>) {
+		const { property, range } = setting;
+		const value = raw[property.name] ?? property.default;
+		if (range) {
+			const number = typeof value === 'string' && value.trim() !== '' ? Number(value) : value;
+			if (typeof number !== 'number' || !Number.isFinite(number) || number < range[0] || number > range[1]) {
+				throw operationError(ctx.getNode(), `Run Options > ${property.displayName} must be a number from ${range[0]} to ${range[1]}, got ${JSON.stringify(value)}`, {
+					itemIndex: 0,
+					description: `Set ${property.displayName} between ${range[0]} and ${range[1]} (default ${String(property.default)}).`,
+				});
+			}
+			settings[key] = key === 'maxConcurrentRequests' ? Math.floor(number) : number * (MS_PER_UNIT[key] ?? 1);
+		} else if (property.type === 'boolean') {
+			settings[key] = value === true || value === 'true';
+		} else {
+			const text = typeof value === 'string' ? value.trim() : '';
+			if (!text) {
+				throw operationError(ctx.getNode(), `Run Options > ${property.displayName} is empty`, {
+					itemIndex: 0,
+					description: `Enter a binary property name such as "${String(property.default)}".`,
+				});
+			}
+			settings[key] = text;
+		}
+	}
+	return settings as unknown as RunSettings;
+}
