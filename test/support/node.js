@@ -34,6 +34,8 @@ module.exports = {
 	events: require('node:events'),
 	childProcess: require('node:child_process'),
 	zlib: require('node:zlib'),
+	/** CommonJS require of a file by absolute path (e.g. the built node in dist/). */
+	loadModule: (file) => require(file),
 	/** Absolute path of the repository root. */
 	repoRoot: require('node:path').resolve(__dirname, '..', '..'),
 };
