@@ -156,13 +156,16 @@ export function apiMessageOf(body: unknown): string | undefined {
 
 export function toHttpFailure(error: unknown): HttpFailure {
 	const failure: HttpFailure = { fields: [], cancelled: false };
-	for (const link of errorChain(error)) {
-		const response = isDict(link.response) ? link.response : undefined;
-		if (failure.status === undefined && response && typeof response.status === 'number') {
-			failure.status = response.status;
-			failure.body = plainBody(response.data ?? response.body);
-			failure.retryAfterMs = parseRetryAfter(headerValue(response.headers, 'retry-after'));
-		}
+	const chain = errorChain(error);
+	const response = chain
+		.map((link) => link.response)
+		.find((candidate): candidate is Dict => isDict(candidate) && typeof candidate.status === 'number');
+	if (response) {
+		failure.status = response.status as number;
+		failure.body = plainBody(response.data ?? response.body);
+		failure.retryAfterMs = parseRetryAfter(headerValue(response.headers, 'retry-after'));
+	}
+	for (const link of chain) {
 		if (failure.status === undefined && typeof link.httpCode === 'string' && /^\d{3}$/.test(link.httpCode)) {
 			failure.status = Number(link.httpCode);
 		}

@@ -212,7 +212,9 @@ export class GenerationBatch {
 				await forEachWithConcurrency(due, this.settings.maxConcurrentRequests, async (job) => await this.poll(job, mode), () => this.halted || isCancelled(this.signal));
 				continue;
 			}
-			const wakeAt = Math.min(...open.filter((job) => !job.done).map((job) => Math.min(job.nextPollAt, job.deadline)));
+			const waiting = open.filter((job) => !job.done);
+			if (waiting.length === 0) continue;
+			const wakeAt = Math.min(...waiting.map((job) => Math.min(job.nextPollAt, job.deadline)));
 			await sleepUntil(wakeAt, this.signal);
 		}
 	}
