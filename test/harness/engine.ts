@@ -1,0 +1,349 @@
+import './env';
+
+import { Container } from '@n8n/di';
+import {
+	BinaryDataService,
+	ExecutionLifecycleHooks,
+	WorkflowExecute,
+} from 'n8n-core';
+import type {
+	ICredentialDataDecryptedObject,
+	ICredentialType,
+	IExecuteFunctions,
+	IHttpRequestOptions,
+	INode,
+	INodeCredentialsDetails,
+	INodeExecutionData,
+	INodeParameters,
+	INodeType,
+	INodeTypeDescription,
+	INodeTypes,
+	IRun,
+	IRunExecutionData,
+	IVersionedNodeType,
+	IWorkflowExecuteAdditionalData,
+	IWorkflowBase,
+	Workflow as WorkflowType,
+} from 'n8n-workflow';
+import {
+	ICredentialsHelper,
+	NodeConnectionTypes,
+	NodeHelpers,
+	Workflow,
+	isExpression,
+} from 'n8n-workflow';
+
+import type { AimlApi as AimlApiClass } from '../../credentials/AimlApi.credentials';
+import type { WanVaceInpaint as WanVaceInpaintClass } from '../../nodes/WanVace/WanVaceInpaint.node';
+import { clearTimeout, fs, loadModule, path, repoRoot, setTimeout } from '../support/node';
+
+/** The node and credential as they ship: loaded from dist/ (run `npm run build` first). */
+function loadBuilt<T>(relativePath: string, exportName: string): T {
+	const file = path.join(repoRoot, 'dist', relativePath);
+	if (!fs.existsSync(file)) throw new TypeError(`${file} is missing: run \`npm run build\` first`);
+	return (loadModule(file) as Record<string, T>)[exportName];
+}
+
+const WanVaceInpaint = loadBuilt<typeof WanVaceInpaintClass>('nodes/WanVace/WanVaceInpaint.node.js', 'WanVaceInpaint');
+const AimlApi = loadBuilt<typeof AimlApiClass>('credentials/AimlApi.credentials.js', 'AimlApi');
+
+/**
+ * Runs workflows in-process with n8n-core's real execution engine (WorkflowExecute): the
+ * node gets n8n's real IExecuteFunctions, its real HTTP helpers (httpRequestWithAuthentication
+ * → the credential's `authenticate`), real binary data storage (filesystem mode), real
+ * continue-on-fail handling and real cancellation. Only the credential store is ours.
+ */
+
+export const NODE_TYPE = 'n8n-nodes-wan-vace.wanVaceInpaint';
+export const SOURCE_NODE_TYPE = 'test.itemSource';
+
+export interface InputBinary {
+	data: Buffer;
+	mimeType: string;
+	fileName?: string;
+}
+
+export interface InputItem {
+	json?: Record<string, unknown>;
+	binary?: Record<string, InputBinary>;
+}
+
+/** A start node for tests: emits the items the test hands it, storing binaries in n8n's binary store. */
+class ItemSource implements INodeType {
+	static pending = new Map<string, InputItem[]>();
+
+	description: INodeTypeDescription = {
+		displayName: 'Test Item Source',
+		name: 'itemSource',
+		group: ['input'],
+		version: 1,
+		description: 'Emits test items',
+		defaults: { name: 'Source' },
+		usableAsTool: true,
+		inputs: [NodeConnectionTypes.Main],
+		outputs: [NodeConnectionTypes.Main],
+		properties: [{ displayName: 'Key', name: 'key', type: 'string' as const, default: '' }],
+	};
+
+	async execute(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
+		const key = this.getNodeParameter('key', 0) as string;
+		const items = ItemSource.pending.get(key) ?? [{ json: {} }];
+		const output: INodeExecutionData[] = [];
+		for (const item of items) {
+			const binary: INodeExecutionData['binary'] = {};
+			for (const [name, file] of Object.entries(item.binary ?? {})) {
+				binary[name] = await this.helpers.prepareBinaryData(file.data, file.fileName, file.mimeType);
+			}
+			output.push({ json: (item.json ?? {}) as INodeExecutionData['json'], ...(item.binary ? { binary } : {}) });
+		}
+		return [output];
+	}
+}
+
+class NodeTypes implements INodeTypes {
+	private readonly types: Record<string, INodeType> = {
+		[NODE_TYPE]: new WanVaceInpaint(),
+		[SOURCE_NODE_TYPE]: new ItemSource(),
+	};
+
+	getByName(nodeType: string): INodeType | IVersionedNodeType {
+		return this.getByNameAndVersion(nodeType);
+	}
+
+	getByNameAndVersion(nodeType: string): INodeType {
+		const type = this.types[nodeType];
+		if (!type) throw new TypeError(`Unknown node type ${nodeType}`);
+		return type;
+	}
+
+	getKnownTypes() {
+		return {};
+	}
+}
+
+const credentialTypes: Record<string, ICredentialType> = { aimlApi: new AimlApi() };
+
+/** The credential store; authentication itself is the credential type's, resolved by n8n's expression engine. */
+class CredentialsHelper extends ICredentialsHelper {
+	constructor(private readonly credentials: Record<string, ICredentialDataDecryptedObject>) {
+		super();
+	}
+
+	getParentTypes(): string[] {
+		return [];
+	}
+
+	isCredentialUsableByNode(): boolean {
+		return true;
+	}
+
+	async authenticate(
+		credentials: ICredentialDataDecryptedObject,
+		typeName: string,
+		requestOptions: IHttpRequestOptions,
+		workflow?: WorkflowType,
+		node?: INode,
+	): Promise<IHttpRequestOptions> {
+		const authenticate = credentialTypes[typeName]?.authenticate;
+		if (typeof authenticate === 'function') return await authenticate(credentials, requestOptions);
+		if (!authenticate || !workflow || !node) return requestOptions;
+		const resolve = (value: string) =>
+			isExpression(value)
+				? String(workflow.expression.getSimpleParameterValue(node, value, 'internal', { $credentials: credentials }, undefined, '') ?? '')
+				: value;
+		const target = requestOptions as unknown as Record<string, Record<string, string>>;
+		for (const [outerKey, entries] of Object.entries(authenticate.properties)) {
+			target[outerKey] ??= {};
+			for (const [key, value] of Object.entries(entries as Record<string, string>)) {
+				target[outerKey][resolve(key)] = resolve(value);
+			}
+		}
+		return requestOptions;
+	}
+
+	async preAuthentication() {
+		return undefined;
+	}
+
+	async runPreAuthentication() {
+		return undefined;
+	}
+
+	async getCredentials(): Promise<never> {
+		throw new TypeError('not used');
+	}
+
+	async getDecrypted(_additionalData: IWorkflowExecuteAdditionalData, nodeCredentials: INodeCredentialsDetails, type: string) {
+		return { ...(this.credentials[type] ?? {}) };
+	}
+
+	async updateCredentials() {}
+
+	async updateCredentialsOauthTokenData() {}
+
+	getCredentialsProperties(type: string) {
+		return credentialTypes[type]?.properties ?? [];
+	}
+}
+
+let binaryDataReady: Promise<void> | undefined;
+
+function initBinaryData(): Promise<void> {
+	binaryDataReady ??= Container.get(BinaryDataService).init();
+	return binaryDataReady;
+}
+
+export interface RunNodeOptions {
+	parameters: INodeParameters;
+	items?: InputItem[];
+	credentials?: { apiKey: string; baseUrl: string };
+	continueOnFail?: boolean;
+	/** Cancels the execution (n8n's "stop") this many ms after the start. */
+	cancelAfterMs?: number;
+}
+
+export interface RunNodeResult {
+	/** Output items of the Wan VACE Inpaint node (main output 0). */
+	items: INodeExecutionData[];
+	/** The node's error when it failed the execution. */
+	error?: Error & { description?: string; context?: Record<string, unknown>; httpCode?: string | null };
+	run: IRun;
+	durationMs: number;
+	cancelledAt?: number;
+}
+
+let runCounter = 0;
+
+/** Executes Source → Wan VACE Inpaint through WorkflowExecute and returns the node's result. */
+export async function runNode(options: RunNodeOptions): Promise<RunNodeResult> {
+	await initBinaryData();
+	const executionId = `test-${++runCounter}`;
+	const key = executionId;
+	ItemSource.pending.set(key, options.items ?? [{ json: {} }]);
+	const nodeName = 'Wan VACE Inpaint';
+	const nodes: INode[] = [
+		{ id: 'source', name: 'Source', type: SOURCE_NODE_TYPE, typeVersion: 1, position: [0, 0], parameters: { key } },
+		{
+			id: 'wan',
+			name: nodeName,
+			type: NODE_TYPE,
+			typeVersion: 1,
+			position: [200, 0],
+			parameters: options.parameters,
+			credentials: { aimlApi: { id: '1', name: 'AI/ML API' } },
+			...(options.continueOnFail ? { onError: 'continueRegularOutput' as const, continueOnFail: true } : {}),
+		},
+	];
+	const connections = { Source: { main: [[{ node: nodeName, type: NodeConnectionTypes.Main, index: 0 }]] } };
+	const nodeTypes = new NodeTypes();
+	// Apply the node's defaults to its parameters, as n8n does when a workflow is loaded.
+	for (const node of nodes) {
+		const type = nodeTypes.getByNameAndVersion(node.type);
+		node.parameters = NodeHelpers.getNodeParameters(type.description.properties, node.parameters, true, false, node, type.description) ?? {};
+	}
+	const workflowData: IWorkflowBase = {
+		id: 'wf-test',
+		name: 'test',
+		active: false,
+		isArchived: false,
+		nodes,
+		connections,
+		settings: { executionOrder: 'v1' },
+		createdAt: new Date(),
+		updatedAt: new Date(),
+		activeVersionId: null,
+	} as unknown as IWorkflowBase;
+	const workflow = new Workflow({
+		id: workflowData.id,
+		nodes,
+		connections,
+		nodeTypes,
+		active: false,
+		settings: workflowData.settings,
+	});
+
+	const hooks = new ExecutionLifecycleHooks('manual', executionId, workflowData);
+	let resolveFinished!: (run: IRun) => void;
+	const finished = { promise: new Promise<IRun>((resolve) => (resolveFinished = resolve)) };
+	hooks.addHandler('workflowExecuteAfter', (fullRunData) => resolveFinished(fullRunData));
+
+	const credentials: Record<string, ICredentialDataDecryptedObject> = options.credentials
+		? { aimlApi: { ...options.credentials } }
+		: {};
+	const additionalData = {
+		credentialsHelper: new CredentialsHelper(credentials),
+		hooks,
+		executionId,
+		workflowId: workflowData.id,
+		restApiUrl: 'http://127.0.0.1:1/rest',
+		instanceBaseUrl: 'http://127.0.0.1:1/',
+		formBaseUrl: '',
+		formWaitingBaseUrl: '',
+		formTestBaseUrl: '',
+		webhookBaseUrl: '',
+		webhookWaitingBaseUrl: '',
+		webhookTestBaseUrl: '',
+		mcpBaseUrl: '',
+		mcpTestBaseUrl: '',
+		currentNodeExecutionIndex: 0,
+		variables: {},
+		logAiEvent: () => undefined,
+		getRunExecutionData: async () => undefined,
+		getRuntimeCredential: async () => undefined,
+		executeWorkflow: async () => {
+			throw new TypeError('not used');
+		},
+		startRunnerTask: async () => {
+			throw new TypeError('not used');
+		},
+	} as unknown as IWorkflowExecuteAdditionalData;
+
+	const runExecutionData: IRunExecutionData = {
+		version: 1,
+		startData: {},
+		resultData: { runData: {} },
+		executionData: {
+			contextData: {},
+			metadata: {},
+			waitingExecution: {},
+			waitingExecutionSource: null,
+			nodeExecutionStack: [{ node: nodes[0], data: { main: [[{ json: {} }]] }, source: null }],
+		},
+	} as unknown as IRunExecutionData;
+
+	const started = Date.now();
+	const execution = new WorkflowExecute(additionalData, 'manual', runExecutionData).processRunExecutionData(workflow);
+	let cancelledAt: number | undefined;
+	let cancelTimer: ReturnType<typeof setTimeout> | undefined;
+	if (options.cancelAfterMs !== undefined) {
+		cancelTimer = setTimeout(() => {
+			cancelledAt = Date.now();
+			execution.cancel();
+		}, options.cancelAfterMs);
+	}
+	let run: IRun;
+	try {
+		run = await Promise.race([execution, finished.promise]);
+		run = await finished.promise;
+	} catch {
+		run = await finished.promise;
+	} finally {
+		if (cancelTimer) clearTimeout(cancelTimer);
+		ItemSource.pending.delete(key);
+	}
+	const taskData = run.data.resultData.runData[nodeName]?.[0];
+	const error = (taskData?.error ?? run.data.resultData.error) as RunNodeResult['error'];
+	return {
+		items: taskData?.data?.main?.[0] ?? [],
+		error,
+		run,
+		durationMs: Date.now() - started,
+		cancelledAt,
+	};
+}
+
+/** Size in bytes of a binary stored by n8n's filesystem binary data manager. */
+export function storedBinarySize(binaryId: string): number {
+	const service = Container.get(BinaryDataService);
+	return fs.statSync(service.getPath(binaryId)).size;
+}

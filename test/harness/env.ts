@@ -1,0 +1,16 @@
+import { fs, os, path, process } from '../support/node';
+
+/**
+ * n8n-core reads its configuration (user folder, binary data mode) from the environment
+ * when its services are first created, so this module must be imported before n8n-core.
+ */
+const userFolder = fs.mkdtempSync(path.join(os.tmpdir(), 'wan-vace-n8n-core-'));
+process.env.N8N_USER_FOLDER = userFolder;
+process.env.N8N_DEFAULT_BINARY_DATA_MODE = 'filesystem';
+process.env.N8N_BINARY_DATA_SIGNING_SECRET = 'test-signing-secret';
+process.env.N8N_ENCRYPTION_KEY = 'test-encryption-key';
+process.env.N8N_DIAGNOSTICS_ENABLED = 'false';
+process.env.N8N_LOG_LEVEL = process.env.N8N_LOG_LEVEL ?? 'silent';
+process.env.N8N_SSRF_PROTECTION_ENABLED = 'false';
+
+export const N8N_USER_FOLDER = userFolder;

@@ -1,0 +1,55 @@
+import type { INodeParameters } from 'n8n-workflow';
+
+import { type Simulator, type SimulatorOptions, FRAME_JPG_PATH, FRAME_PNG_PATH, MASK_VIDEO_PATH, SAMPLE_VIDEO_PATH, startSimulator } from '../simulator';
+import { fs } from '../support/node';
+import { type RunNodeOptions, type RunNodeResult, runNode } from './engine';
+
+export const SAMPLE_VIDEO = fs.readFileSync(SAMPLE_VIDEO_PATH);
+export const MASK_VIDEO = fs.readFileSync(MASK_VIDEO_PATH);
+export const FRAME_PNG = fs.readFileSync(FRAME_PNG_PATH);
+export const FRAME_JPG = fs.readFileSync(FRAME_JPG_PATH);
+
+export const VIDEO_URL = 'https://media.example.com/source.mp4';
+export const MASK_URL = 'https://media.example.com/mask.mp4';
+
+/** Fast polling so tests spend their time on behaviour, not waiting. */
+export const FAST_RUN_OPTIONS = { pollIntervalSeconds: 0.5, requestTimeoutSeconds: 5 };
+
+/** Parameters of a Generate run with URL inputs; override anything. */
+export function generateParameters(overrides: INodeParameters = {}): INodeParameters {
+	return {
+		operation: 'generate',
+		prompt: 'A red vintage car drives along the coast road',
+		videoUrl: VIDEO_URL,
+		maskUrl: MASK_URL,
+		...overrides,
+		runOptions: { ...FAST_RUN_OPTIONS, ...((overrides.runOptions as INodeParameters) ?? {}) },
+	};
+}
+
+/** Runs the node against `sim` with its credential. */
+export async function runAgainst(sim: Simulator, options: Omit<RunNodeOptions, 'credentials'> & { apiKey?: string }): Promise<RunNodeResult> {
+	return await runNode({ ...options, credentials: { apiKey: options.apiKey ?? sim.apiKey, baseUrl: sim.baseUrl } });
+}
+
+/** One simulator for a test file: started before all tests, reset before each. */
+export function useSimulator(options: SimulatorOptions = {}): () => Simulator {
+	let sim: Simulator | undefined;
+	let initialOptions: SimulatorOptions = {};
+	beforeAll(async () => {
+		sim = await startSimulator({ generationMs: 300, ...options });
+		initialOptions = { ...sim.options };
+	});
+	beforeEach(() => {
+		sim?.reset();
+		Object.assign(sim!.options, initialOptions);
+	});
+	afterAll(async () => {
+		await sim?.close();
+	});
+	return () => sim as Simulator;
+}
+
+export const submits = (sim: Simulator) => sim.log.filter((entry) => entry.route === 'submit');
+export const polls = (sim: Simulator) => sim.log.filter((entry) => entry.route === 'poll');
+export const downloads = (sim: Simulator) => sim.log.filter((entry) => entry.route === 'download');
