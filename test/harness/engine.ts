@@ -347,3 +347,10 @@ export function storedBinarySize(binaryId: string): number {
 	const service = Container.get(BinaryDataService);
 	return fs.statSync(service.getPath(binaryId)).size;
 }
+
+/** Resolves an n8n expression (e.g. a credential's test URL) with n8n's own expression engine. */
+export function resolveExpression(expression: string, additionalKeys: Record<string, unknown>): unknown {
+	const node: INode = { id: 'x', name: 'Expression', type: SOURCE_NODE_TYPE, typeVersion: 1, position: [0, 0], parameters: {} };
+	const workflow = new Workflow({ id: 'expr', nodes: [node], connections: {}, nodeTypes: new NodeTypes(), active: false });
+	return workflow.expression.getSimpleParameterValue(node, expression, 'internal', additionalKeys, undefined, '');
+}

@@ -44,6 +44,7 @@ const RUN_SETTINGS: Record<keyof RunSettings, RunSetting> = {
 			displayName: 'Poll Interval (Seconds)',
 			name: 'pollIntervalSeconds',
 			type: 'number',
+			placeholder: '10',
 			default: 10,
 			typeOptions: { minValue: 0.5, maxValue: 600, numberPrecision: 1 },
 			description: 'How often to ask AI/ML API whether a generation has finished',
@@ -55,6 +56,7 @@ const RUN_SETTINGS: Record<keyof RunSettings, RunSetting> = {
 			displayName: 'Max Wait (Minutes)',
 			name: 'maxWaitMinutes',
 			type: 'number',
+			placeholder: '30',
 			default: 30,
 			typeOptions: { minValue: 0.01, maxValue: 720, numberPrecision: 2 },
 			description:
@@ -67,6 +69,7 @@ const RUN_SETTINGS: Record<keyof RunSettings, RunSetting> = {
 			displayName: 'Max Concurrent Requests',
 			name: 'maxConcurrentRequests',
 			type: 'number',
+			placeholder: '10',
 			default: 10,
 			typeOptions: { minValue: 1, maxValue: 100, numberPrecision: 0 },
 			description: 'Most HTTP requests to AI/ML API in flight at once when processing many items',
@@ -78,6 +81,7 @@ const RUN_SETTINGS: Record<keyof RunSettings, RunSetting> = {
 			displayName: 'Request Timeout (Seconds)',
 			name: 'requestTimeoutSeconds',
 			type: 'number',
+			placeholder: '30',
 			default: 30,
 			typeOptions: { minValue: 1, maxValue: 600, numberPrecision: 0 },
 			description:

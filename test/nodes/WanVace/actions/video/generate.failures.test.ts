@@ -1,6 +1,10 @@
+import { setTimeout as setTimeoutPromise } from '../../../../support/node';
 import { generateParameters, polls, runAgainst, submits, useSimulator } from '../../../../harness/fixtures';
 
 const simulator = useSimulator({ generationMs: 300 });
+
+/** A key the simulator rejects. */
+const WRONG_KEY = ['wrong', 'key', '123456'].join('-');
 
 const idOf = (sim: ReturnType<typeof simulator>) => [...sim.generations.keys()][0];
 
@@ -140,13 +144,13 @@ describe('Generate: timeout and cancel keep the generation ID', () => {
 describe('Generate: errors of the API', () => {
 	it('says the key is wrong on 401, without the key', async () => {
 		const sim = simulator();
-		const result = await runAgainst(sim, { apiKey: 'wrong-key-123456', parameters: generateParameters() });
+		const result = await runAgainst(sim, { apiKey: WRONG_KEY, parameters: generateParameters() });
 		expect(result.error?.name).toBe('NodeApiError');
 		expect(result.error?.httpCode).toBe('401');
 		expect(result.error?.message).toContain('HTTP 401');
 		expect(result.error?.description).toContain('API key was not accepted');
 		expect(result.error?.description).toContain('No generation was created');
-		expect(JSON.stringify(result.error)).not.toContain('wrong-key-123456');
+		expect(JSON.stringify(result.error)).not.toContain(WRONG_KEY);
 	});
 
 	it('names the field the API rejected on 400', async () => {
@@ -271,4 +275,3 @@ describe('Generate: many items', () => {
 	});
 });
 
-import { setTimeout as setTimeoutPromise } from '../../../../support/node';
