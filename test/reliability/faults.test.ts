@@ -1,0 +1,206 @@
+import type { INodeExecutionData } from 'n8n-workflow';
+
+import type { RunNodeResult } from '../harness/engine';
+import { SAMPLE_VIDEO, generateParameters, runAgainst, useSimulator } from '../harness/fixtures';
+import type { FaultRule, Simulator } from '../simulator';
+import { delay } from '../support/node';
+
+/**
+ * 100 items through the node (n8n-core's WorkflowExecute, Continue On Fail on) while the
+ * simulator injects one fault kind at a time, then all of them mixed with a fixed seed.
+ * Whatever happens: items in = items out, each item ends with its video or an error item
+ * that says what happened and carries the generation ID whenever the API issued one, and
+ * no item ever causes a second generation.
+ */
+const N = 100;
+const simulator = useSimulator({ generationMs: 300, seed: 7 });
+
+const items = Array.from({ length: N }, (_, index) => ({ json: { prompt: `clip ${index}` } }));
+const parameters = generateParameters({
+	prompt: '={{ $json.prompt }}',
+	runOptions: { requestTimeoutSeconds: 1, maxConcurrentRequests: 25, downloadVideo: true, maxWaitMinutes: 2 },
+});
+
+interface Audit {
+	succeeded: number;
+	failed: number;
+	/** Generations the API created whose ID never reached the node (answer lost). */
+	lostAnswers: number;
+}
+
+function promptIndex(prompt: unknown): number {
+	return Number(String(prompt).replace('clip ', ''));
+}
+
+function audit(sim: Simulator, result: RunNodeResult): Audit {
+	expect(result.error).toBeUndefined();
+	expect(result.items).toHaveLength(N);
+	result.items.forEach((item, index) => expect(item.pairedItem).toEqual({ item: index }));
+
+	// No item created two generations.
+	const generationsPerItem = new Map<number, number>();
+	for (const generation of sim.generations.values()) {
+		const index = promptIndex(generation.body.prompt);
+		generationsPerItem.set(index, (generationsPerItem.get(index) ?? 0) + 1);
+	}
+	expect([...generationsPerItem.values()].every((count) => count === 1)).toBe(true);
+
+	// Every ID the API handed out is reported on its own item.
+	const delivered = new Set(
+		sim.log
+			.filter((entry) => entry.route === 'submit' && entry.generationId && entry.status !== null && entry.status < 300 && !entry.fault)
+			.map((entry) => entry.generationId as string),
+	);
+	let lostAnswers = 0;
+	for (const generation of sim.generations.values()) {
+		const item = result.items[promptIndex(generation.body.prompt)];
+		if (delivered.has(generation.id)) {
+			expect(item.json.generationId).toBe(generation.id);
+		} else {
+			lostAnswers++;
+			expect(item.json.error).toBeDefined();
+			expect(`${item.json.error} ${item.json.description}`).toMatch(/may have reached AI\/ML API|has no generation ID/);
+		}
+	}
+
+	let succeeded = 0;
+	for (const item of result.items as INodeExecutionData[]) {
+		if (item.json.error) {
+			expect(typeof item.json.error).toBe('string');
+			expect(String(item.json.error).length).toBeGreaterThan(20);
+			continue;
+		}
+		succeeded++;
+		expect(item.json.status).toBe('completed');
+		expect(item.binary?.data?.bytes).toBe(SAMPLE_VIDEO.length);
+	}
+	return { succeeded, failed: N - succeeded, lostAnswers };
+}
+
+async function run(sim: Simulator, faults: FaultRule[]): Promise<Audit> {
+	for (const fault of faults) sim.addFault(fault);
+	return audit(sim, await runAgainst(sim, { items, continueOnFail: true, parameters }));
+}
+
+const often = { probability: 0.3 };
+
+describe(`${N} items under faults`, () => {
+	describe('transient faults: every item still gets its video', () => {
+		it.each<[string, FaultRule[]]>([
+			['poll: connection reset', [{ route: 'poll', kind: 'reset', ...often }]],
+			['poll: hang past the request timeout', [{ route: 'poll', kind: 'hang', probability: 0.1 }]],
+			['poll: 429 with Retry-After', [{ route: 'poll', kind: 'status', status: 429, retryAfter: 1, ...often }]],
+			['poll: 429 without Retry-After', [{ route: 'poll', kind: 'status', status: 429, ...often }]],
+			['poll: 500', [{ route: 'poll', kind: 'status', status: 500, ...often }]],
+			['poll: 502', [{ route: 'poll', kind: 'status', status: 502, ...often }]],
+			['poll: 503', [{ route: 'poll', kind: 'status', status: 503, ...often }]],
+			['poll: 504', [{ route: 'poll', kind: 'status', status: 504, ...often }]],
+			['poll: 200 that is not JSON', [{ route: 'poll', kind: 'badJson', ...often }]],
+			['poll: 200 without fields', [{ route: 'poll', kind: 'missingFields', ...often }]],
+			['submit: 429 with Retry-After', [{ route: 'submit', kind: 'status', status: 429, retryAfter: 1, ...often }]],
+			['submit: 429 without Retry-After', [{ route: 'submit', kind: 'status', status: 429, ...often }]],
+			['submit: 503', [{ route: 'submit', kind: 'status', status: 503, ...often }]],
+			['submit: connection reset before the API took it', [{ route: 'submit', kind: 'reset', accepted: false, probability: 0.1 }]],
+			['download: connection reset', [{ route: 'download', kind: 'reset', probability: 0.2 }]],
+			['download: cut mid-stream', [{ route: 'download', kind: 'downloadCut', probability: 0.2 }]],
+		])('%s', async (_name, faults) => {
+			const sim = simulator();
+			const outcome = await run(sim, faults);
+			if (_name.includes('reset before the API took it')) {
+				// A reset cannot be told apart from one after acceptance: reported, never resubmitted.
+				expect(outcome.succeeded + outcome.failed).toBe(N);
+				expect(sim.counters().acceptedPosts).toBe(outcome.succeeded);
+			} else {
+				expect(outcome).toEqual({ succeeded: N, failed: 0, lostAnswers: 0 });
+			}
+		});
+
+		it('connection refused during the submissions', async () => {
+			const sim = simulator();
+			const refused = sim.refuseConnections(700);
+			const outcome = await run(sim, []);
+			await refused;
+			expect(outcome).toEqual({ succeeded: N, failed: 0, lostAnswers: 0 });
+			expect(sim.counters().acceptedPosts).toBe(N);
+		});
+
+		it('connection refused while polling', async () => {
+			const sim = simulator();
+			sim.options.generationMs = 1500;
+			const running = runAgainst(sim, { items, continueOnFail: true, parameters });
+			while (sim.counters().acceptedPosts < N) await delay(20);
+			await sim.refuseConnections(1500);
+			const outcome = audit(sim, await running);
+			expect(outcome).toEqual({ succeeded: N, failed: 0, lostAnswers: 0 });
+		});
+	});
+
+	describe('faults that end items: an error item each, with the generation ID when there is one', () => {
+		it.each<[string, FaultRule[]]>([
+			['job fails with {name, message}', [{ route: 'poll', kind: 'jobError', ...often }]],
+			['job fails with detail[]', [{ route: 'poll', kind: 'jobErrorDetail', ...often }]],
+			['job completes without a video', [{ route: 'poll', kind: 'completedNoVideo', ...often }]],
+			['result URL answers 404', [{ route: 'download', kind: 'status', status: 404, match: (request) => promptIndex(request.body?.prompt) % 10 === 0 }]],
+		])('%s', async (_name, faults) => {
+			const sim = simulator();
+			const outcome = await run(sim, faults);
+			expect(outcome.failed).toBeGreaterThan(0);
+			expect(outcome.lostAnswers).toBe(0);
+			expect(sim.counters().acceptedPosts).toBe(N);
+		});
+
+		it.each<[string, FaultRule]>([
+			['submit: 500', { route: 'submit', kind: 'status', status: 500, ...often }],
+			['submit: 502', { route: 'submit', kind: 'status', status: 502, ...often }],
+			['submit: 504', { route: 'submit', kind: 'status', status: 504, ...often }],
+			['submit: connection reset after the API took it', { route: 'submit', kind: 'reset', ...often }],
+			['submit: hang past the request timeout', { route: 'submit', kind: 'hang', probability: 0.1 }],
+			['submit: 200 that is not JSON', { route: 'submit', kind: 'badJson', ...often }],
+			['submit: 200 without an ID', { route: 'submit', kind: 'missingFields', ...often }],
+		])('ambiguous %s: reported, never resubmitted', async (_name, fault) => {
+			const sim = simulator();
+			const outcome = await run(sim, [fault]);
+			expect(outcome.failed).toBeGreaterThan(0);
+			expect(outcome.lostAnswers).toBe(outcome.failed);
+			expect(sim.counters().posts).toBe(N);
+		});
+	});
+
+	it('all faults mixed at random (seed 7)', async () => {
+		const sim = simulator();
+		const rare = { probability: 0.04 };
+		const outcome = await run(sim, [
+			{ route: 'submit', kind: 'status', status: 429, retryAfter: 1, ...rare },
+			{ route: 'submit', kind: 'status', status: 503, ...rare },
+			{ route: 'submit', kind: 'status', status: 500, ...rare },
+			{ route: 'submit', kind: 'reset', ...rare },
+			{ route: 'submit', kind: 'missingFields', probability: 0.02 },
+			{ route: 'poll', kind: 'reset', ...rare },
+			{ route: 'poll', kind: 'hang', probability: 0.02 },
+			{ route: 'poll', kind: 'status', status: 429, ...rare },
+			{ route: 'poll', kind: 'status', status: 502, ...rare },
+			{ route: 'poll', kind: 'status', status: 504, ...rare },
+			{ route: 'poll', kind: 'badJson', ...rare },
+			{ route: 'poll', kind: 'missingFields', ...rare },
+			{ route: 'poll', kind: 'jobError', ...rare },
+			{ route: 'poll', kind: 'jobErrorDetail', ...rare },
+			{ route: 'poll', kind: 'completedNoVideo', ...rare },
+			{ route: 'download', kind: 'downloadCut', ...rare },
+			{ route: 'download', kind: 'reset', ...rare },
+		]);
+		expect(outcome.succeeded).toBeGreaterThan(N / 2);
+		expect(outcome.failed).toBeGreaterThan(0);
+		expect(sim.counters().acceptedPosts).toBe(sim.generations.size);
+	});
+
+	it('cancel mid-batch: polling stops within 1 s and nothing keeps running', async () => {
+		const sim = simulator();
+		sim.options.generationMs = 60_000;
+		const result = await runAgainst(sim, { items, parameters, cancelAfterMs: 2000 });
+		expect(result.run.status).toBe('canceled');
+		expect(sim.generations.size).toBe(N);
+		const cancelledAt = result.cancelledAt as number;
+		await delay(2000);
+		expect(sim.log.filter((entry) => entry.at > cancelledAt + 1000)).toEqual([]);
+	});
+});
