@@ -8,6 +8,7 @@ import {
 } from 'n8n-core';
 import type {
 	ICredentialDataDecryptedObject,
+	IDataObject,
 	ICredentialType,
 	IExecuteFunctions,
 	IHttpRequestOptions,
@@ -100,6 +101,15 @@ class ItemSource implements INodeType {
 	}
 }
 
+/** Node types registered by other code (e.g. a benchmark's baseline) to run in place of Wan VACE Inpaint. */
+const registeredNodeTypes = new Map<string, INodeType>();
+
+/** Makes `type` runnable by runNode({ nodeType: name }); it is wired like Wan VACE Inpaint (after Source). */
+export function registerNodeType(name: string, type: INodeType): void {
+	if (name === NODE_TYPE || name === SOURCE_NODE_TYPE) throw new TypeError(`${name} is built in`);
+	registeredNodeTypes.set(name, type);
+}
+
 class NodeTypes implements INodeTypes {
 	private readonly types: Record<string, INodeType> = {
 		[NODE_TYPE]: new WanVaceInpaint(),
@@ -111,7 +121,7 @@ class NodeTypes implements INodeTypes {
 	}
 
 	getByNameAndVersion(nodeType: string): INodeType {
-		const type = this.types[nodeType];
+		const type = this.types[nodeType] ?? registeredNodeTypes.get(nodeType);
 		if (!type) throw new TypeError(`Unknown node type ${nodeType}`);
 		return type;
 	}
@@ -200,15 +210,19 @@ export interface RunNodeOptions {
 	continueOnFail?: boolean;
 	/** Cancels the execution (n8n's "stop") this many ms after the start. */
 	cancelAfterMs?: number;
+	/** Runs this registered node type (see registerNodeType) instead of Wan VACE Inpaint. */
+	nodeType?: string;
 }
 
 export interface RunNodeResult {
-	/** Output items of the Wan VACE Inpaint node (main output 0). */
+	/** Output items of the Wan VACE Inpaint node (or options.nodeType; main output 0). */
 	items: INodeExecutionData[];
 	/** The node's error when it failed the execution. */
 	error?: Error & { description?: string; context?: Record<string, unknown>; httpCode?: string | null };
 	run: IRun;
 	durationMs: number;
+	/** When the node's task ended, i.e. it emitted its items (n8n's startTime + executionTime, epoch ms). */
+	finishedAt?: number;
 	cancelledAt?: number;
 }
 
@@ -226,7 +240,7 @@ export async function runNode(options: RunNodeOptions): Promise<RunNodeResult> {
 		{
 			id: 'wan',
 			name: nodeName,
-			type: NODE_TYPE,
+			type: options.nodeType ?? NODE_TYPE,
 			typeVersion: 1,
 			position: [200, 0],
 			parameters: options.parameters,
@@ -338,6 +352,7 @@ export async function runNode(options: RunNodeOptions): Promise<RunNodeResult> {
 		error,
 		run,
 		durationMs: Date.now() - started,
+		finishedAt: taskData ? taskData.startTime + taskData.executionTime : undefined,
 		cancelledAt,
 	};
 }
@@ -349,7 +364,7 @@ export function storedBinarySize(binaryId: string): number {
 }
 
 /** Resolves an n8n expression (e.g. a credential's test URL) with n8n's own expression engine. */
-export function resolveExpression(expression: string, additionalKeys: Record<string, unknown>): unknown {
+export function resolveExpression(expression: string, additionalKeys: IDataObject): unknown {
 	const node: INode = { id: 'x', name: 'Expression', type: SOURCE_NODE_TYPE, typeVersion: 1, position: [0, 0], parameters: {} };
 	const workflow = new Workflow({ id: 'expr', nodes: [node], connections: {}, nodeTypes: new NodeTypes(), active: false });
 	return workflow.expression.getSimpleParameterValue(node, expression, 'internal', additionalKeys, undefined, '');

@@ -4,6 +4,7 @@ import type { RunNodeResult } from '../harness/engine';
 import { SAMPLE_VIDEO, generateParameters, runAgainst, useSimulator } from '../harness/fixtures';
 import type { FaultRule, Simulator } from '../simulator';
 import { delay } from '../support/node';
+import { AMBIGUOUS_SUBMIT_FAULTS, ITEM_ENDING_FAULTS, MIXED_FAULTS, TRANSIENT_FAULTS } from './scenarios';
 
 /**
  * 100 items through the node (n8n-core's WorkflowExecute, Continue On Fail on) while the
@@ -82,28 +83,9 @@ async function run(sim: Simulator, faults: FaultRule[]): Promise<Audit> {
 	return audit(sim, await runAgainst(sim, { items, continueOnFail: true, parameters }));
 }
 
-const often = { probability: 0.3 };
-
 describe(`${N} items under faults`, () => {
 	describe('transient faults: every item still gets its video', () => {
-		it.each<[string, FaultRule[]]>([
-			['poll: connection reset', [{ route: 'poll', kind: 'reset', ...often }]],
-			['poll: hang past the request timeout', [{ route: 'poll', kind: 'hang', probability: 0.1 }]],
-			['poll: 429 with Retry-After', [{ route: 'poll', kind: 'status', status: 429, retryAfter: 1, ...often }]],
-			['poll: 429 without Retry-After', [{ route: 'poll', kind: 'status', status: 429, ...often }]],
-			['poll: 500', [{ route: 'poll', kind: 'status', status: 500, ...often }]],
-			['poll: 502', [{ route: 'poll', kind: 'status', status: 502, ...often }]],
-			['poll: 503', [{ route: 'poll', kind: 'status', status: 503, ...often }]],
-			['poll: 504', [{ route: 'poll', kind: 'status', status: 504, ...often }]],
-			['poll: 200 that is not JSON', [{ route: 'poll', kind: 'badJson', ...often }]],
-			['poll: 200 without fields', [{ route: 'poll', kind: 'missingFields', ...often }]],
-			['submit: 429 with Retry-After', [{ route: 'submit', kind: 'status', status: 429, retryAfter: 1, ...often }]],
-			['submit: 429 without Retry-After', [{ route: 'submit', kind: 'status', status: 429, ...often }]],
-			['submit: 503', [{ route: 'submit', kind: 'status', status: 503, ...often }]],
-			['submit: connection reset before the API took it', [{ route: 'submit', kind: 'reset', accepted: false, probability: 0.1 }]],
-			['download: connection reset', [{ route: 'download', kind: 'reset', probability: 0.2 }]],
-			['download: cut mid-stream', [{ route: 'download', kind: 'downloadCut', probability: 0.2 }]],
-		])('%s', async (_name, faults) => {
+		it.each(TRANSIENT_FAULTS)('%s', async (_name, faults) => {
 			const sim = simulator();
 			const outcome = await run(sim, faults);
 			if (_name.includes('reset before the API took it')) {
@@ -136,12 +118,7 @@ describe(`${N} items under faults`, () => {
 	});
 
 	describe('faults that end items: an error item each, with the generation ID when there is one', () => {
-		it.each<[string, FaultRule[]]>([
-			['job fails with {name, message}', [{ route: 'poll', kind: 'jobError', ...often }]],
-			['job fails with detail[]', [{ route: 'poll', kind: 'jobErrorDetail', ...often }]],
-			['job completes without a video', [{ route: 'poll', kind: 'completedNoVideo', ...often }]],
-			['result URL answers 404', [{ route: 'download', kind: 'status', status: 404, match: (request) => promptIndex(request.body?.prompt) % 10 === 0 }]],
-		])('%s', async (_name, faults) => {
+		it.each(ITEM_ENDING_FAULTS)('%s', async (_name, faults) => {
 			const sim = simulator();
 			const outcome = await run(sim, faults);
 			expect(outcome.failed).toBeGreaterThan(0);
@@ -149,15 +126,7 @@ describe(`${N} items under faults`, () => {
 			expect(sim.counters().acceptedPosts).toBe(N);
 		});
 
-		it.each<[string, FaultRule]>([
-			['submit: 500', { route: 'submit', kind: 'status', status: 500, ...often }],
-			['submit: 502', { route: 'submit', kind: 'status', status: 502, ...often }],
-			['submit: 504', { route: 'submit', kind: 'status', status: 504, ...often }],
-			['submit: connection reset after the API took it', { route: 'submit', kind: 'reset', ...often }],
-			['submit: hang past the request timeout', { route: 'submit', kind: 'hang', probability: 0.1 }],
-			['submit: 200 that is not JSON', { route: 'submit', kind: 'badJson', ...often }],
-			['submit: 200 without an ID', { route: 'submit', kind: 'missingFields', ...often }],
-		])('ambiguous %s: reported, never resubmitted', async (_name, fault) => {
+		it.each(AMBIGUOUS_SUBMIT_FAULTS)('ambiguous %s: reported, never resubmitted', async (_name, fault) => {
 			const sim = simulator();
 			const outcome = await run(sim, [fault]);
 			expect(outcome.failed).toBeGreaterThan(0);
@@ -168,26 +137,7 @@ describe(`${N} items under faults`, () => {
 
 	it('all faults mixed at random (seed 7)', async () => {
 		const sim = simulator();
-		const rare = { probability: 0.04 };
-		const outcome = await run(sim, [
-			{ route: 'submit', kind: 'status', status: 429, retryAfter: 1, ...rare },
-			{ route: 'submit', kind: 'status', status: 503, ...rare },
-			{ route: 'submit', kind: 'status', status: 500, ...rare },
-			{ route: 'submit', kind: 'reset', ...rare },
-			{ route: 'submit', kind: 'missingFields', probability: 0.02 },
-			{ route: 'poll', kind: 'reset', ...rare },
-			{ route: 'poll', kind: 'hang', probability: 0.02 },
-			{ route: 'poll', kind: 'status', status: 429, ...rare },
-			{ route: 'poll', kind: 'status', status: 502, ...rare },
-			{ route: 'poll', kind: 'status', status: 504, ...rare },
-			{ route: 'poll', kind: 'badJson', ...rare },
-			{ route: 'poll', kind: 'missingFields', ...rare },
-			{ route: 'poll', kind: 'jobError', ...rare },
-			{ route: 'poll', kind: 'jobErrorDetail', ...rare },
-			{ route: 'poll', kind: 'completedNoVideo', ...rare },
-			{ route: 'download', kind: 'downloadCut', ...rare },
-			{ route: 'download', kind: 'reset', ...rare },
-		]);
+		const outcome = await run(sim, MIXED_FAULTS);
 		expect(outcome.succeeded).toBeGreaterThan(N / 2);
 		expect(outcome.failed).toBeGreaterThan(0);
 		expect(sim.counters().acceptedPosts).toBe(sim.generations.size);
