@@ -2,7 +2,7 @@ import { capturedOutput } from './log-capture';
 
 import type { INodeParameters } from 'n8n-workflow';
 
-import { type RunNodeResult, runNode } from '../harness/engine';
+import { type InputItem, type RunNodeResult, runNode } from '../harness/engine';
 import { generateParameters } from '../harness/fixtures';
 import { type Simulator, startSimulator } from '../simulator';
 import { crypto } from '../support/node';
@@ -27,7 +27,7 @@ beforeEach(() => sim.reset());
 const items = Array.from({ length: 10 }, (_, index) => ({ json: { prompt: `clip ${index}` } }));
 const batch = generateParameters({ prompt: '={{ $json.prompt }}', runOptions: { requestTimeoutSeconds: 1, downloadVideo: true } });
 
-async function run(name: string, options: { parameters: INodeParameters; items?: typeof items; continueOnFail?: boolean; apiKey?: string; baseUrl?: string }) {
+async function run(name: string, options: { parameters: INodeParameters; items?: InputItem[]; continueOnFail?: boolean; apiKey?: string; baseUrl?: string }) {
 	const result = await runNode({
 		parameters: options.parameters,
 		items: options.items,
