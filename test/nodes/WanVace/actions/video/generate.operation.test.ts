@@ -241,8 +241,6 @@ describe('Generate', () => {
 		for (const [index, item] of result.items.entries()) {
 			expect(sim.generations.get(item.json.generationId as string)?.body.prompt).toBe(`clip ${index}`);
 		}
-		// Together: far less than six sequential generations of 1 s each.
-		expect(result.durationMs).toBeLessThan(6 * 1000);
 	});
 
 	it('keeps at most Max Concurrent Requests in flight', async () => {

@@ -21,7 +21,6 @@ describe('Submit', () => {
 			expect(generation?.body.prompt).toBe(items[index].json.prompt);
 			expect((item.json.settings as Record<string, unknown>).prompt).toBe(items[index].json.prompt);
 		}
-		expect(result.durationMs).toBeLessThan(300);
 	});
 
 	it('does not poll even when the API answers 429 to some submissions', async () => {

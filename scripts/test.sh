@@ -1,0 +1,20 @@
+#!/usr/bin/env bash
+# The whole test run, from a fresh clone: Node 24, dependencies, build, lint, type check,
+# then every jest suite (unit, simulator, reliability, and real n8n end to end).
+# Extra arguments go to jest, e.g. `bash scripts/test.sh test/reliability`.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+. scripts/node24.sh
+
+if [ ! -f node_modules/.package-lock.json ] || [ package-lock.json -nt node_modules/.package-lock.json ]; then
+  echo "test: installing dependencies (npm ci)" >&2
+  npm ci --no-audit --no-fund
+fi
+
+npm run build
+npm run lint
+npm run typecheck
+# The end-to-end suites run a real n8n; install it into the cache now (about 6 min the
+# first time on a fresh machine, instant afterwards) rather than inside a test's timeout.
+bash scripts/ensure-n8n.sh >/dev/null
+npx jest "$@"
