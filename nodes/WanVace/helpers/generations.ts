@@ -4,8 +4,8 @@ import type { RunSettings } from '../descriptions/runOptions';
 import { readRunSettings } from '../descriptions/runOptions';
 import { type AimlApiTransport, GENERATIONS_ENDPOINT, createTransport } from '../transport';
 import { IncompleteDownload, downloadTarget, downloadVideo } from './binary';
-import { forEachWithConcurrency } from './concurrency';
 import {
+	type HttpFailure,
 	type NodeFailure,
 	apiError,
 	asNodeFailure,
@@ -16,15 +16,23 @@ import {
 	operationError,
 	summarizeFailure,
 	toHttpFailure,
-	wasNotSent,
 } from './errors';
 import { type GenerationResponse, failureReason, parseGenerationResponse, statusKind } from './generationResponse';
 import { generationJson, outputItem } from './output';
 import type { GenerationRequest } from './requestBody';
-import { isCancelled, sleepUntil } from './sleep';
+import { SLEEP_SLICE_MS, isCancelled, sleepUntil } from './sleep';
+import { sleep } from 'n8n-workflow';
 
-/** A submission is retried only while provably nothing was created; at most this often. */
-const MAX_SUBMIT_ATTEMPTS = 6;
+/**
+ * How often a submission may be tried. Only failures that prove nothing was created are
+ * retried at all (see isSafeToResubmit): a rate limit or an unavailable API often, a
+ * refused connection a few times, an unknown host name (likely a typo in the Base URL) twice.
+ */
+function submitAttemptsAllowed(failure: HttpFailure): number {
+	if (!isSafeToResubmit(failure)) return 1;
+	if (failure.status !== undefined) return 12;
+	return failure.code === 'ENOTFOUND' ? 2 : 5;
+}
 /** Consecutive failed status checks of one generation before it is reported as an error. */
 const MAX_CONSECUTIVE_POLL_FAILURES = 10;
 const MAX_DOWNLOAD_ATTEMPTS = 3;
@@ -48,12 +56,16 @@ export interface GenerationJob {
 	done: boolean;
 	/** A POST was in flight when the execution was cancelled: it may have created a generation. */
 	submissionInterrupted?: boolean;
+	submitAttempts?: number;
+	firstSubmitAt?: number;
 	deadline: number;
 	nextPollAt: number;
 	consecutiveFailures: number;
 }
 
 export type WaitMode = 'untilFinished' | 'lookUpOnce';
+/** submitOnly: stop at the generation ID (Submit operation). */
+export type RunMode = WaitMode | 'submitOnly';
 
 /**
  * Runs many generations together: every item is submitted first (bounded concurrency),
@@ -116,73 +128,123 @@ export class GenerationBatch {
 		}
 	}
 
-	/** POSTs every prepared job. Stops submitting new ones on the first failure unless continuing on fail. */
-	async submitAll(): Promise<void> {
-		const pending = this.jobs.filter((job) => !job.done && job.request && !job.generationId);
-		await forEachWithConcurrency(pending, this.settings.maxConcurrentRequests, async (job) => await this.submit(job), () => this.halted || isCancelled(this.signal));
-		this.throwIfCancelled();
-		this.throwIfHalted();
-	}
-
-	private async submit(job: GenerationJob): Promise<void> {
-		const started = Date.now();
-		for (let attempt = 1; ; attempt++) {
-			if (isCancelled(this.signal)) return;
-			let raw: unknown;
-			try {
-				raw = await this.transport.request({
-					method: 'POST',
-					endpoint: GENERATIONS_ENDPOINT,
-					body: job.request?.body,
-					timeoutMs: this.settings.requestTimeoutMs,
-				});
-			} catch (error) {
-				const failure = toHttpFailure(error);
-				if (failure.cancelled || isCancelled(this.signal)) {
-					job.submissionInterrupted = true;
-					return;
-				}
-				const retryInMs = failure.retryAfterMs ?? backoffMs(attempt);
-				if (isSafeToResubmit(failure) && attempt < MAX_SUBMIT_ATTEMPTS && Date.now() + retryInMs < started + this.settings.maxWaitMs) {
-					if (!(await sleepUntil(Date.now() + retryInMs, this.signal))) return;
-					continue;
-				}
-				const nothingCreated = isSafeToResubmit(failure) || (failure.status !== undefined && failure.status < 500);
-				this.fail(
-					job,
-					apiError(this.node, failure, {
-						itemIndex: job.itemIndex,
-						action: 'submitting the generation',
-						hint: nothingCreated
-							? `No generation was created for this item, so nothing was charged${attempt > 1 ? ` (tried ${attempt} times)` : ''}.`
-							: wasNotSent(failure)
-								? ''
-								: 'The request may have reached AI/ML API and created a generation before the answer was lost. Check the generations in your AI/ML API dashboard before running this item again, so you do not pay twice.',
-						secrets: this.transport.secrets,
-					}),
-				);
-				return;
-			}
-			const response = parseGenerationResponse(raw);
-			const generationId = typeof response?.id === 'string' ? response.id.trim() : '';
-			if (!response || !generationId) {
-				this.fail(
-					job,
-					operationError(this.node, 'AI/ML API accepted the submission but its answer has no generation ID', {
-						itemIndex: job.itemIndex,
-						description: `A generation may have been created and charged. Check your AI/ML API dashboard before running this item again, so you do not pay twice. The answer was: ${JSON.stringify(raw)?.slice(0, 300) ?? String(raw)}`,
-						secrets: this.transport.secrets,
-					}),
-				);
-				return;
+	/**
+	 * Drives every job to its end: submissions first (they are due at once), then status
+	 * checks on each generation's own schedule, with at most Max Concurrent Requests in
+	 * flight. A job waiting out a backoff or Retry-After does not hold a slot. On a stopping
+	 * failure (no Continue On Fail) or a cancel, requests in flight are awaited first, so any
+	 * generation they create is known and reported.
+	 */
+	async run(mode: RunMode): Promise<void> {
+		const inFlight = new Map<GenerationJob, Promise<void>>();
+		for (;;) {
+			if (this.halted || isCancelled(this.signal)) {
+				await Promise.allSettled(inFlight.values());
+				this.throwIfCancelled();
+				this.throwIfHalted();
 			}
 			const now = Date.now();
-			job.generationId = generationId;
-			job.deadline = now + this.settings.maxWaitMs;
-			job.nextPollAt = now + this.settings.pollIntervalMs;
-			await this.applyResponse(job, response, 'untilFinished', true);
+			const idle = this.jobs.filter((job) => !job.done && !inFlight.has(job) && (job.request || job.generationId));
+			for (const job of idle) {
+				if (job.generationId && now >= job.deadline) this.fail(job, this.timeoutError(job));
+			}
+			const waiting = idle.filter((job) => !job.done);
+			if (this.halted) continue;
+			if (waiting.length === 0 && inFlight.size === 0) return;
+			const due = waiting.filter((job) => job.nextPollAt <= now).sort((a, b) => a.nextPollAt - b.nextPollAt);
+			for (const job of due.slice(0, Math.max(0, this.settings.maxConcurrentRequests - inFlight.size))) {
+				const step = (job.generationId ? this.poll(job, mode === 'submitOnly' ? 'lookUpOnce' : mode) : this.submit(job, mode))
+					.catch((error: unknown) => this.fail(job, this.unexpectedError(job, error)))
+					.finally(() => inFlight.delete(job));
+				inFlight.set(job, step);
+			}
+			// With every slot taken, only a finishing request frees the next one.
+			const notStarted = inFlight.size >= this.settings.maxConcurrentRequests ? [] : waiting.filter((job) => !inFlight.has(job));
+			const wakeAt = Math.min(...notStarted.map((job) => (job.generationId ? Math.min(job.nextPollAt, job.deadline) : job.nextPollAt)));
+			await this.pause(wakeAt, [...inFlight.values()]);
+		}
+	}
+
+	/** Waits until `wakeAt`, a request in flight settles, or the execution is cancelled. */
+	private async pause(wakeAt: number, inFlight: Array<Promise<void>>): Promise<void> {
+		let settled = false;
+		const markSettled = () => {
+			settled = true;
+		};
+		if (inFlight.length > 0) Promise.race(inFlight).then(markSettled, markSettled);
+		for (;;) {
+			if (settled || isCancelled(this.signal)) return;
+			const remaining = wakeAt - Date.now();
+			if (remaining <= 0) return;
+			await Promise.race([sleep(Math.min(remaining, SLEEP_SLICE_MS)), ...inFlight]);
+		}
+	}
+
+	/** One POST attempt. A refused or rate-limited attempt is rescheduled, never repeated blindly. */
+	private async submit(job: GenerationJob, mode: RunMode): Promise<void> {
+		job.submitAttempts = (job.submitAttempts ?? 0) + 1;
+		job.firstSubmitAt ??= Date.now();
+		let raw: unknown;
+		try {
+			raw = await this.transport.request({
+				method: 'POST',
+				endpoint: GENERATIONS_ENDPOINT,
+				body: job.request?.body,
+				timeoutMs: this.settings.requestTimeoutMs,
+			});
+		} catch (error) {
+			const failure = toHttpFailure(error);
+			if (failure.cancelled || isCancelled(this.signal)) {
+				job.submissionInterrupted = true;
+				job.done = true;
+				return;
+			}
+			const retryInMs = failure.retryAfterMs ?? backoffMs(job.submitAttempts);
+			const withinWait = Date.now() + retryInMs < job.firstSubmitAt + this.settings.maxWaitMs;
+			if (job.submitAttempts < submitAttemptsAllowed(failure) && withinWait) {
+				job.nextPollAt = Date.now() + retryInMs;
+				return;
+			}
+			const nothingCreated = isSafeToResubmit(failure) || (failure.status !== undefined && failure.status < 500);
+			const attempts = job.submitAttempts > 1 ? ` (tried ${job.submitAttempts} times)` : '';
+			this.fail(
+				job,
+				apiError(this.node, failure, {
+					itemIndex: job.itemIndex,
+					action: 'submitting the generation',
+					hint: nothingCreated
+						? `No generation was created for this item, so nothing was charged${attempts}.`
+						: 'The request may have reached AI/ML API and created a generation before the answer was lost. Check the generations in your AI/ML API dashboard before running this item again, so you do not pay twice.',
+					secrets: this.transport.secrets,
+				}),
+			);
 			return;
 		}
+		const response = parseGenerationResponse(raw);
+		const generationId = typeof response?.id === 'string' ? response.id.trim() : '';
+		if (!response || !generationId) {
+			this.fail(
+				job,
+				operationError(this.node, 'AI/ML API accepted the submission but its answer has no generation ID', {
+					itemIndex: job.itemIndex,
+					description: `A generation may have been created and charged. Check your AI/ML API dashboard before running this item again, so you do not pay twice. The answer was: ${JSON.stringify(raw)?.slice(0, 300) ?? String(raw)}`,
+					secrets: this.transport.secrets,
+				}),
+			);
+			return;
+		}
+		const now = Date.now();
+		job.generationId = generationId;
+		job.deadline = now + this.settings.maxWaitMs;
+		job.nextPollAt = now + this.settings.pollIntervalMs;
+		if (mode === 'submitOnly') {
+			job.response = response;
+			if (statusKind(response.status) !== 'failed') {
+				job.done = true;
+				return;
+			}
+		}
+		await this.applyResponse(job, response, 'untilFinished', true);
 	}
 
 	/** Sets up jobs that look up existing generation IDs (Get operation). */
@@ -192,30 +254,6 @@ export class GenerationBatch {
 			if (job.done || !job.generationId) continue;
 			job.deadline = now + this.settings.maxWaitMs;
 			job.nextPollAt = now;
-		}
-	}
-
-	/** Polls every open generation until it finishes (or, for a lookup, until one good answer). */
-	async waitForAll(mode: WaitMode): Promise<void> {
-		for (;;) {
-			this.throwIfHalted();
-			const open = this.jobs.filter((job) => job.generationId && !job.done);
-			if (open.length === 0) return;
-			this.throwIfCancelled();
-			const now = Date.now();
-			for (const job of open) {
-				if (now >= job.deadline) this.fail(job, this.timeoutError(job));
-			}
-			this.throwIfHalted();
-			const due = open.filter((job) => !job.done && job.nextPollAt <= now);
-			if (due.length > 0) {
-				await forEachWithConcurrency(due, this.settings.maxConcurrentRequests, async (job) => await this.poll(job, mode), () => this.halted || isCancelled(this.signal));
-				continue;
-			}
-			const waiting = open.filter((job) => !job.done);
-			if (waiting.length === 0) continue;
-			const wakeAt = Math.min(...waiting.map((job) => Math.min(job.nextPollAt, job.deadline)));
-			await sleepUntil(wakeAt, this.signal);
 		}
 	}
 
@@ -342,6 +380,16 @@ export class GenerationBatch {
 				secrets: this.transport.secrets,
 			}),
 		);
+	}
+
+	/** A bug or an unforeseen answer: still reported with the generation ID, never dropped. */
+	private unexpectedError(job: GenerationJob, error: unknown): NodeFailure {
+		const message = error instanceof Error ? error.message : String(error);
+		return operationError(this.node, `Unexpected failure while handling item ${job.itemIndex}: ${message}`, {
+			itemIndex: job.itemIndex,
+			description: job.generationId ? generationHint(job.generationId) : undefined,
+			secrets: this.transport.secrets,
+		});
 	}
 
 	private timeoutError(job: GenerationJob): NodeFailure {

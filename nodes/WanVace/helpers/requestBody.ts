@@ -180,6 +180,23 @@ async function readOptions(ctx: IExecuteFunctions, itemIndex: number, body: IDat
 	}
 }
 
+/** Reads one of the node's top-level media inputs (source choice + URL or binary property). */
+async function readMainMedia(
+	ctx: IExecuteFunctions,
+	itemIndex: number,
+	parameter: ApiParameter,
+	fields: { label: 'Video' | 'Mask'; source: string; url: string; binaryProperty: string },
+): Promise<string> {
+	const source = sourceParameter(ctx, fields.source, itemIndex);
+	const field = mediaField(
+		parameter,
+		`${fields.label} ${source === 'url' ? 'URL' : 'Binary Property'} (${parameter.apiName})`,
+		`set "${fields.label} Source" to "Binary File"`,
+	);
+	const value = ctx.getNodeParameter(source === 'url' ? fields.url : fields.binaryProperty, itemIndex, '');
+	return await resolveMedia(ctx, itemIndex, field, { source, value });
+}
+
 /** Builds and validates the request for one input item. Throws before anything is sent. */
 export async function buildGenerationRequest(ctx: IExecuteFunctions, itemIndex: number): Promise<GenerationRequest> {
 	const promptParameter = apiParameter('prompt');
@@ -193,49 +210,24 @@ export async function buildGenerationRequest(ctx: IExecuteFunctions, itemIndex: 
 		);
 	}
 
-	const videoParameter = apiParameter('video_url');
-	const videoSource = sourceParameter(ctx, MAIN_FIELDS.videoSource, itemIndex);
-	const video = await resolveMedia(
-		ctx,
-		itemIndex,
-		mediaField(
-			videoParameter,
-			videoSource === 'url' ? 'Video URL (video_url)' : 'Video Binary Property (video_url)',
-			'set "Video Source" to "Binary File"',
-		),
-		{
-			source: videoSource,
-			value: ctx.getNodeParameter(
-				videoSource === 'url' ? MAIN_FIELDS.videoUrl : MAIN_FIELDS.videoBinaryProperty,
-				itemIndex,
-				'',
-			),
-		},
-	);
+	const video = await readMainMedia(ctx, itemIndex, apiParameter('video_url'), {
+		label: 'Video',
+		source: MAIN_FIELDS.videoSource,
+		url: MAIN_FIELDS.videoUrl,
+		binaryProperty: MAIN_FIELDS.videoBinaryProperty,
+	});
 
 	const maskType = ctx.getNodeParameter(MAIN_FIELDS.maskType, itemIndex, 'video');
 	if (maskType !== 'video' && maskType !== 'image') {
 		throw invalid(ctx, itemIndex, `Mask Type must be "video" or "image", got ${JSON.stringify(maskType)}`, 'Pick Mask Video or Mask Image.');
 	}
 	const maskParameter = apiParameter(maskType === 'video' ? 'mask_video_url' : 'mask_image_url');
-	const maskSource = sourceParameter(ctx, MAIN_FIELDS.maskSource, itemIndex);
-	const mask = await resolveMedia(
-		ctx,
-		itemIndex,
-		mediaField(
-			maskParameter,
-			`${maskSource === 'url' ? 'Mask URL' : 'Mask Binary Property'} (${maskParameter.apiName})`,
-			'set "Mask Source" to "Binary File"',
-		),
-		{
-			source: maskSource,
-			value: ctx.getNodeParameter(
-				maskSource === 'url' ? MAIN_FIELDS.maskUrl : MAIN_FIELDS.maskBinaryProperty,
-				itemIndex,
-				'',
-			),
-		},
-	);
+	const mask = await readMainMedia(ctx, itemIndex, maskParameter, {
+		label: 'Mask',
+		source: MAIN_FIELDS.maskSource,
+		url: MAIN_FIELDS.maskUrl,
+		binaryProperty: MAIN_FIELDS.maskBinaryProperty,
+	});
 
 	const body: IDataObject = {
 		model: MODEL_ID,

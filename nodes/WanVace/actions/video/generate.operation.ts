@@ -17,7 +17,6 @@ export const description: INodeProperties[] = [
 export async function execute(this: IExecuteFunctions): Promise<INodeExecutionData[]> {
 	const batch = await GenerationBatch.start(this);
 	await batch.prepare(async (itemIndex) => ({ request: await buildGenerationRequest(this, itemIndex) }));
-	await batch.submitAll();
-	await batch.waitForAll('untilFinished');
+	await batch.run('untilFinished');
 	return batch.outputItems();
 }

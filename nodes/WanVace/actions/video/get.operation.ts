@@ -37,6 +37,6 @@ export async function execute(this: IExecuteFunctions): Promise<INodeExecutionDa
 	}));
 	const wait = this.getNodeParameter('waitForCompletion', 0, false) === true;
 	batch.trackExisting();
-	await batch.waitForAll(wait ? 'untilFinished' : 'lookUpOnce');
+	await batch.run(wait ? 'untilFinished' : 'lookUpOnce');
 	return batch.outputItems();
 }

@@ -17,6 +17,6 @@ export const description: INodeProperties[] = [
 export async function execute(this: IExecuteFunctions): Promise<INodeExecutionData[]> {
 	const batch = await GenerationBatch.start(this);
 	await batch.prepare(async (itemIndex) => ({ request: await buildGenerationRequest(this, itemIndex) }));
-	await batch.submitAll();
+	await batch.run('submitOnly');
 	return batch.outputItems();
 }

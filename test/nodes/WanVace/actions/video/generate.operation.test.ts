@@ -255,6 +255,27 @@ describe('Generate', () => {
 		expect(submitted[2] - submitted[0]).toBeGreaterThanOrEqual(300 - 50);
 	});
 
+	it('a rate-limited submission waits without holding up the other items', async () => {
+		const sim = simulator();
+		const limited = (prompt: unknown) => Number(String(prompt).replace('clip ', '')) < 5;
+		sim.addFault({ route: 'submit', kind: 'status', status: 429, retryAfter: 2, times: 5, match: (request) => limited(request.body?.prompt) });
+		const items = Array.from({ length: 10 }, (_, index) => ({ json: { index } }));
+		const result = await runAgainst(sim, {
+			items,
+			parameters: generateParameters({ prompt: '={{ "clip " + $json.index }}', runOptions: { maxConcurrentRequests: 5 } }),
+		});
+		expect(result.error).toBeUndefined();
+		const entries = submits(sim);
+		const retries = entries.filter((entry) => limited((entry.body as { prompt: string }).prompt) && entry.status === 201);
+		const others = entries.filter((entry) => !limited((entry.body as { prompt: string }).prompt));
+		expect(retries).toHaveLength(5);
+		expect(others).toHaveLength(5);
+		// The five unlimited items were submitted, and polled, while the limited ones waited.
+		expect(Math.max(...others.map((entry) => entry.at))).toBeLessThan(Math.min(...retries.map((entry) => entry.at)));
+		expect(polls(sim).some((entry) => entry.at < Math.min(...retries.map((retry) => retry.at)))).toBe(true);
+		expect(sim.counters().acceptedPosts).toBe(10);
+	});
+
 	it('polls about once per interval', async () => {
 		const sim = simulator();
 		sim.options.generationMs = 2000;
