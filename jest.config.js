@@ -8,4 +8,6 @@ module.exports = {
 	},
 	moduleFileExtensions: ['ts', 'js', 'json'],
 	testTimeout: 60000,
+	globalSetup: '<rootDir>/test/support/global-setup.js',
+	globalTeardown: '<rootDir>/test/support/global-teardown.js',
 };
