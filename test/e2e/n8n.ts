@@ -263,7 +263,12 @@ export interface N8nEnvironment {
 	userFolder: string;
 	/** `<userFolder>/.n8n`. */
 	n8nFolder: string;
-	/** A folder Read/Write Files nodes may use (test/fixtures is allowed too). */
+	/**
+	 * `<userFolder>/.n8n-files`: the folder Read/Write Files nodes may use (test/fixtures is
+	 * allowed too). n8n runs in the user folder, so a workflow path `.n8n-files/x.mp4` lands
+	 * here, as it lands in n8n 2.x's default allowed folder `~/.n8n-files` for an n8n started
+	 * in the home folder (the Docker image).
+	 */
 	filesDir: string;
 	env: Record<string, string>;
 	install: N8nInstall;
@@ -372,7 +377,7 @@ export async function createN8nEnvironment(opts: N8nEnvironmentOptions = {}): Pr
 	const install = await resolveN8nInstall();
 	const userFolder = await fsp.mkdtemp(path.join(os.tmpdir(), 'wan-vace-n8n-e2e-'));
 	const n8nFolder = path.join(userFolder, '.n8n');
-	const filesDir = path.join(userFolder, 'files');
+	const filesDir = path.join(userFolder, '.n8n-files');
 	await fsp.mkdir(filesDir, { recursive: true });
 	if (opts.tarball) await unpackTarball(opts.tarball, path.join(n8nFolder, 'nodes', 'node_modules', PACKAGE_NAME));
 

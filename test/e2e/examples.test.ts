@@ -1,0 +1,310 @@
+/**
+ * The workflows in examples/, run end to end inside a real n8n 2.41.1 (test/e2e/n8n.ts)
+ * against the AI/ML API simulator running in this jest process. The examples are imported
+ * as they are: the environment maps their credential reference to the simulator's
+ * credential, and the poll interval of the nodes that poll drops to 0.5 s. One n8n
+ * environment for the file: example (a) first through `n8n execute`, then one server for the
+ * rest. Never skipped: on a machine without n8n, beforeAll installs it (several minutes).
+ */
+import {
+	createN8nEnvironment,
+	ensureN8n,
+	packPackage,
+	type ExecutionResult,
+	type N8nEnvironment,
+	type N8nServer,
+	type ResultItem,
+	type WorkflowImport,
+} from './n8n';
+import {
+	EXAMPLE_CREDENTIAL,
+	EXAMPLE_FILES,
+	exampleCredential,
+	loadExample,
+	wanVaceNodes,
+	workflowNodes,
+	writtenFilePath,
+} from './examples';
+import { MODEL_ID, sampleVideoBytes, startSimulator, type Simulator } from '../simulator';
+import { SAMPLE_VIDEO_DURATION_SECONDS } from '../simulator/media';
+import { fs, fsp, path } from '../support/node';
+
+const INSTALL_TIMEOUT_MS = 30 * 60_000;
+const BOOT_TIMEOUT_MS = 3 * 60_000;
+const RUN_TIMEOUT_MS = 2 * 60_000;
+
+const POLL_INTERVAL_SECONDS = 0.5;
+const GENERATION_MS = 1500;
+const CREDITS_PER_DEFAULT_RUN = 81 * 2100;
+const GENERATION_ID = new RegExp(`^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}:${MODEL_ID.replace(/[./]/g, '\\$&')}$`);
+const SAMPLE = sampleVideoBytes();
+
+/** Node names in the examples. */
+const GENERATE = 'Wan VACE Inpaint';
+const SAVE = 'Save MP4 to Disk';
+const CODE = 'Videos to Inpaint';
+
+const examples = {
+	generateAndSave: loadExample(EXAMPLE_FILES.generateAndSave, { pollIntervalSeconds: POLL_INTERVAL_SECONDS }),
+	webhook: loadExample(EXAMPLE_FILES.webhookSubmitWaitGet, { pollIntervalSeconds: POLL_INTERVAL_SECONDS }),
+	batch: loadExample(EXAMPLE_FILES.batchFromCode, { pollIntervalSeconds: POLL_INTERVAL_SECONDS }),
+};
+
+/** Example (c) with the Code node making `count` items and Continue On Fail on the Wan VACE node. */
+function batchWithContinueOnFail(count: number): WorkflowImport {
+	const workflow = loadExample(EXAMPLE_FILES.batchFromCode, { pollIntervalSeconds: POLL_INTERVAL_SECONDS });
+	workflow.name = `e2e: ${count} items with faults`;
+	const code = workflowNodes(workflow).find((node) => node.name === CODE);
+	if (!code) throw new Error(`${EXAMPLE_FILES.batchFromCode} has no "${CODE}" node`);
+	code.parameters.jsCode = `return Array.from({ length: ${count} }, (_, i) => ({ json: {
+		prompt: 'fault batch item ' + i,
+		videoUrl: 'https://example.com/videos/batch-' + i + '.mp4',
+		maskUrl: 'https://example.com/videos/batch-' + i + '-mask.mp4',
+	} }));`;
+	for (const node of wanVaceNodes(workflow)) node.onError = 'continueRegularOutput';
+	return workflow;
+}
+
+describe('examples/ in a real n8n against the simulator', () => {
+	let n8n: N8nEnvironment;
+	let sim: Simulator;
+	let tarball: string | undefined;
+	const ids = { generateAndSave: '', webhook: '', batch: '' };
+
+	beforeAll(async () => {
+		await ensureN8n();
+		tarball = await packPackage();
+		sim = await startSimulator({ generationMs: GENERATION_MS });
+		n8n = await createN8nEnvironment({ tarball });
+		await n8n.importCredentials([exampleCredential({ apiKey: sim.apiKey, baseUrl: sim.baseUrl })]);
+		[ids.generateAndSave, ids.webhook, ids.batch] = await n8n.importWorkflows([
+			examples.generateAndSave,
+			examples.webhook,
+			examples.batch,
+		]);
+	}, INSTALL_TIMEOUT_MS);
+
+	afterAll(async () => {
+		await n8n?.dispose();
+		await sim?.close();
+		if (tarball) await fsp.rm(path.dirname(tarball), { recursive: true, force: true });
+	}, BOOT_TIMEOUT_MS);
+
+	beforeEach(() => sim.reset());
+
+	/** A completed generation's output item: the simulator's record behind it, every field checked. */
+	function expectCompletedGeneration(json: Record<string, unknown>) {
+		expect(json.generationId).toMatch(GENERATION_ID);
+		const record = sim.generations.get(json.generationId as string);
+		if (!record) throw new Error(`the simulator never created ${String(json.generationId)}`);
+		expect(json).toMatchObject({
+			status: 'completed',
+			videoUrl: `${sim.baseUrl}/files/${record.fileId}.mp4`,
+			fileName: `${record.fileId}.mp4`,
+			contentType: 'video/mp4',
+			fileSize: SAMPLE.length,
+			duration: SAMPLE_VIDEO_DURATION_SECONDS,
+			creditsUsed: CREDITS_PER_DEFAULT_RUN,
+			model: MODEL_ID,
+		});
+		return record;
+	}
+
+	/** The generation's MP4 in the item's binary `data`, byte for byte the file the simulator serves. */
+	function expectDownloadedVideo(item: ResultItem, fileName: string) {
+		const binary = item.binary?.data;
+		expect(binary).toMatchObject({ mimeType: 'video/mp4', fileName, fileExtension: 'mp4', bytes: SAMPLE.length });
+		const file = n8n.binaryFilePath(binary ?? {});
+		expect(file).toBeDefined();
+		expect(fs.readFileSync(file as string).equals(SAMPLE)).toBe(true);
+	}
+
+	/** Exactly one POST per prompt, each accepted: no generation was submitted twice. */
+	function expectOnePostPerPrompt(prompts: string[]) {
+		const submits = sim.log.filter((entry) => entry.route === 'submit');
+		expect(submits.map((entry) => (entry.body as { prompt: string }).prompt).sort()).toEqual([...prompts].sort());
+		expect(sim.counters()).toMatchObject({ posts: prompts.length, acceptedPosts: prompts.length });
+		expect(sim.generations.size).toBe(prompts.length);
+	}
+
+	/** Example (a): the generation, its download and the file the Save node wrote. */
+	function expectGeneratedAndSaved(result: ExecutionResult) {
+		expect(result.status).toBe('success');
+		expect(result.nodeNames()).toEqual(['Run Manually', GENERATE, SAVE]);
+		const [generated] = result.items(GENERATE);
+		expect(result.items(GENERATE)).toHaveLength(1);
+		const record = expectCompletedGeneration(generated.json);
+		expect(generated.pairedItem).toEqual({ item: 0 });
+		expectDownloadedVideo(generated, `${record.fileId}.mp4`);
+		expect(record.body).toMatchObject({
+			model: MODEL_ID,
+			prompt: 'A red vintage convertible drives along the coast road, sunset light, cinematic',
+			video_url: 'https://example.com/videos/coast-road.mp4',
+			mask_video_url: 'https://example.com/videos/coast-road-car-mask.mp4',
+		});
+
+		const [saved] = result.items(SAVE);
+		expect(saved.pairedItem).toEqual({ item: 0 });
+		expect(saved.json.fileName).toBe(`.n8n-files/wan-vace-${record.fileId}.mp4`);
+		const written = writtenFilePath(n8n.userFolder, saved.json.fileName);
+		expect(path.dirname(written)).toBe(n8n.filesDir);
+		expect(fs.readFileSync(written).equals(SAMPLE)).toBe(true);
+
+		expectOnePostPerPrompt([record.body.prompt as string]);
+		expect(sim.counters().downloads).toBe(1);
+	}
+
+	test('every example is importable as is: sticky note, positions, credential "AI/ML API" by name', () => {
+		for (const workflow of Object.values(examples)) {
+			const nodes = workflowNodes(workflow);
+			expect(nodes.some((node) => node.type === 'n8n-nodes-base.stickyNote')).toBe(true);
+			for (const node of nodes) expect(node.position).toEqual([expect.any(Number), expect.any(Number)]);
+			for (const node of wanVaceNodes(workflow)) expect(node.credentials).toEqual({ aimlApi: EXAMPLE_CREDENTIAL });
+		}
+	});
+
+	describe('n8n execute (CLI)', () => {
+		test(
+			'(a) generate-and-save: generates, downloads the MP4 and writes it to .n8n-files',
+			async () => {
+				const result = await n8n.execute(ids.generateAndSave);
+
+				expect(result.via).toBe('cli');
+				expectGeneratedAndSaved(result);
+			},
+			BOOT_TIMEOUT_MS,
+		);
+	});
+
+	describe('n8n start (one server)', () => {
+		let server: N8nServer;
+
+		beforeAll(async () => {
+			server = await n8n.startServer();
+		}, BOOT_TIMEOUT_MS);
+
+		test(
+			'(a) generate-and-save: a manual run through the REST API',
+			async () => {
+				const result = await n8n.execute(ids.generateAndSave);
+
+				expect(result.via).toBe('server');
+				expectGeneratedAndSaved(result);
+			},
+			RUN_TIMEOUT_MS,
+		);
+
+		test(
+			'(b) webhook-submit-wait-get: the webhook answers with the finished generation',
+			async () => {
+				const webhook = workflowNodes(examples.webhook).find((node) => node.type === 'n8n-nodes-base.webhook');
+				await server.activateWorkflow(ids.webhook);
+				const body = {
+					prompt: 'A paper boat floats down the rain gutter',
+					videoUrl: 'https://example.com/videos/street-gutter.mp4',
+					maskUrl: 'https://example.com/videos/street-gutter-boat-mask.mp4',
+				};
+
+				const { response, execution } = await server.runWebhook(ids.webhook, String(webhook?.parameters.path), {
+					body,
+					timeoutMs: RUN_TIMEOUT_MS,
+				});
+
+				expect(response.status).toBe(200);
+				expect(String(response.headers['content-type'])).toMatch(/^application\/json/);
+				const answer = response.json<Record<string, unknown>>();
+				const record = expectCompletedGeneration(answer);
+				expect(record.body).toMatchObject({ prompt: body.prompt, video_url: body.videoUrl, mask_video_url: body.maskUrl });
+
+				expect(execution.status).toBe('success');
+				expect(execution.mode).toBe('webhook');
+				expect(execution.nodeNames()).toEqual(['Webhook', 'Submit Generation', 'Wait', 'Get Result']);
+				const [submitted] = execution.items('Submit Generation');
+				expect(submitted.json).toMatchObject({ generationId: record.id, status: 'queued' });
+				expect(submitted.pairedItem).toEqual({ item: 0 });
+				const [got] = execution.items('Get Result');
+				expect(got.json).toEqual(answer);
+				expect(got.pairedItem).toEqual({ item: 0 });
+				expect(got.binary).toBeUndefined();
+
+				expectOnePostPerPrompt([body.prompt]);
+				expect(sim.counters().downloads).toBe(0);
+			},
+			RUN_TIMEOUT_MS,
+		);
+
+		test(
+			'(c) batch-from-code: three items, each generated from its own prompt, video and mask',
+			async () => {
+				const result = await n8n.execute(ids.batch);
+
+				expect(result.status).toBe('success');
+				const inputs = result.json(CODE);
+				expect(inputs).toHaveLength(3);
+				const outputs = result.items(GENERATE);
+				expect(outputs).toHaveLength(3);
+				outputs.forEach((item, index) => {
+					const record = expectCompletedGeneration(item.json);
+					expect(item.pairedItem).toEqual({ item: index });
+					expect(item.binary).toBeUndefined();
+					expect(record.body).toMatchObject({
+						prompt: inputs[index].prompt,
+						video_url: inputs[index].videoUrl,
+						mask_video_url: inputs[index].maskUrl,
+					});
+				});
+				expect(new Set(outputs.map((item) => item.json.generationId)).size).toBe(3);
+				expectOnePostPerPrompt(inputs.map((json) => json.prompt as string));
+			},
+			RUN_TIMEOUT_MS,
+		);
+
+		test(
+			'a batch of 20 with faults (429 on submit; 429, 503, resets on polls) and Continue On Fail',
+			async () => {
+				const count = 20;
+				const id = await n8n.importWorkflow(batchWithContinueOnFail(count));
+				sim.options.seed = 20251125;
+				sim.reset();
+				sim.addFault({ route: 'submit', kind: 'status', status: 429, retryAfter: 1, probability: 0.3 });
+				sim.addFault({ route: 'poll', kind: 'status', status: 429, retryAfter: 1, probability: 0.3 });
+				sim.addFault({ route: 'poll', kind: 'status', status: 503, probability: 0.3 });
+				sim.addFault({ route: 'poll', kind: 'reset', probability: 0.3 });
+
+				const result = await n8n.execute(id, { timeoutMs: 4 * 60_000 });
+
+				expect(result.status).toBe('success');
+				const inputs = result.json(CODE);
+				const outputs = result.items(GENERATE);
+				expect(inputs).toHaveLength(count);
+				expect(outputs).toHaveLength(count);
+				const faults = sim.log.filter((entry) => entry.fault).map((entry) => `${entry.route} ${entry.fault}`);
+				expect(new Set(faults)).toEqual(new Set(['submit status:429', 'poll status:429', 'poll status:503', 'poll reset']));
+
+				outputs.forEach((item, index) => {
+					expect(item.pairedItem).toEqual({ item: index });
+					if (item.json.error !== undefined) return; // a failed item (Continue On Fail) still has its place
+					const record = expectCompletedGeneration(item.json);
+					expect(record.body.prompt).toBe(inputs[index].prompt);
+				});
+				// Every generation the simulator created is in exactly one output item: none lost, none twice.
+				const outputIds = outputs.map((item) => item.json.generationId).filter((value) => value !== undefined);
+				expect([...outputIds].sort()).toEqual([...sim.generations.keys()].sort());
+
+				// A prompt is POSTed again only after a 429 (nothing created); never once accepted.
+				const submitsByPrompt = new Map<string, Array<{ accepted: boolean }>>();
+				for (const entry of sim.log.filter((logged) => logged.route === 'submit')) {
+					const prompt = (entry.body as { prompt: string }).prompt;
+					submitsByPrompt.set(prompt, [...(submitsByPrompt.get(prompt) ?? []), { accepted: entry.generationId !== undefined }]);
+				}
+				expect(submitsByPrompt.size).toBe(count);
+				for (const submits of submitsByPrompt.values()) {
+					expect(submits.filter((submit) => submit.accepted).length).toBeLessThanOrEqual(1);
+					expect(submits.slice(0, -1).every((submit) => !submit.accepted)).toBe(true);
+				}
+				expect(sim.counters().acceptedPosts).toBe(sim.generations.size);
+			},
+			5 * 60_000,
+		);
+	});
+});
