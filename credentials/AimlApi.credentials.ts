@@ -51,5 +51,19 @@ export class AimlApi implements ICredentialType {
 			method: 'GET',
 			url: '={{ ($credentials.baseUrl || "https://api.aimlapi.com").replace(/\\/+$/, "") === "https://api.aimlapi.com" ? "https://billing.aimlapi.com/v1/billing/balance" : ($credentials.baseUrl || "").replace(/\\/+$/, "") + "/v1/billing/balance" }}',
 		},
+		rules: [
+			{
+				type: 'responseCode',
+				properties: { value: 401, message: 'AI/ML API rejected the API key (HTTP 401). Copy it again from https://aimlapi.com/app/keys.' },
+			},
+			{
+				type: 'responseCode',
+				properties: { value: 403, message: 'AI/ML API accepted the key but refused access (HTTP 403): check the plan and credits of the account.' },
+			},
+			{
+				type: 'responseCode',
+				properties: { value: 404, message: 'No AI/ML API answers at this Base URL (HTTP 404). Leave it at https://api.aimlapi.com unless you use a proxy.' },
+			},
+		],
 	};
 }

@@ -48,6 +48,14 @@ describe('AI/ML API credential', () => {
 		expect(rejected.status).toBe(401);
 	});
 
+	it('a failing test says what the status code means for this API', () => {
+		const rules = credential.test.rules ?? [];
+		const byCode = Object.fromEntries(rules.map((rule) => [String((rule.properties as { value: number }).value), (rule.properties as { message: string }).message]));
+		expect(Object.keys(byCode).sort()).toEqual(['401', '403', '404']);
+		expect(byCode['401']).toContain('rejected the API key');
+		expect(byCode['404']).toContain('Base URL');
+	});
+
 	it('the test request carries no secret itself', () => {
 		const request = credential.test.request as IHttpRequestOptions;
 		expect(JSON.stringify(request)).not.toContain('Bearer');

@@ -7,6 +7,7 @@
  * rest. Never skipped: on a machine without n8n, beforeAll installs it (several minutes).
  */
 import {
+	AIML_API_CREDENTIAL_TYPE,
 	createN8nEnvironment,
 	ensureN8n,
 	packPackage,
@@ -27,7 +28,7 @@ import {
 } from './examples';
 import { MODEL_ID, sampleVideoBytes, startSimulator, type Simulator } from '../simulator';
 import { SAMPLE_VIDEO_DURATION_SECONDS } from '../simulator/media';
-import { fs, fsp, path } from '../support/node';
+import { fs, fsp, net, path } from '../support/node';
 
 const INSTALL_TIMEOUT_MS = 30 * 60_000;
 const BOOT_TIMEOUT_MS = 3 * 60_000;
@@ -63,6 +64,15 @@ function batchWithContinueOnFail(count: number): WorkflowImport {
 	} }));`;
 	for (const node of wanVaceNodes(workflow)) node.onError = 'continueRegularOutput';
 	return workflow;
+}
+
+/** A local port nothing listens on: opened, then closed again. */
+async function closedLocalPort(): Promise<number> {
+	const server = net.createServer();
+	await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+	const { port } = server.address() as { port: number };
+	await new Promise<void>((resolve) => server.close(() => resolve()));
+	return port;
 }
 
 describe('examples/ in a real n8n against the simulator', () => {
@@ -190,6 +200,36 @@ describe('examples/ in a real n8n against the simulator', () => {
 
 				expect(result.via).toBe('server');
 				expectGeneratedAndSaved(result);
+			},
+			RUN_TIMEOUT_MS,
+		);
+
+		test(
+			'the credential test (n8n\'s "Test" button) passes, and a failing one names the cause without the key',
+			async () => {
+				const test = async (data: { apiKey: string; baseUrl: string }) =>
+					await server.rest<{ status: string; message: string }>('POST', '/credentials/test', {
+						credentials: { id: n8n.credentialId(EXAMPLE_CREDENTIAL.id), name: EXAMPLE_CREDENTIAL.name, type: AIML_API_CREDENTIAL_TYPE, data },
+					});
+				const wrongKey = `sk-wrong-${sim.apiKey}`;
+				const closedPort = `http://127.0.0.1:${await closedLocalPort()}`;
+
+				expect(await test({ apiKey: sim.apiKey, baseUrl: sim.baseUrl })).toMatchObject({ status: 'OK' });
+				const wrong = await test({ apiKey: wrongKey, baseUrl: sim.baseUrl });
+				const refused = await test({ apiKey: wrongKey, baseUrl: closedPort });
+				const notTheApi = await test({ apiKey: sim.apiKey, baseUrl: `${sim.baseUrl}/not-the-api` });
+
+				expect(wrong.status).toBe('Error');
+				expect(wrong.message).toBe('AI/ML API rejected the API key (HTTP 401). Copy it again from https://aimlapi.com/app/keys.');
+				expect(refused.status).toBe('Error');
+				expect(refused.message).toMatch(/ECONNREFUSED|refused/i);
+				expect(notTheApi).toMatchObject({ status: 'Error', message: expect.stringContaining('No AI/ML API answers at this Base URL (HTTP 404)') });
+				for (const answer of [wrong, refused, notTheApi]) expect(JSON.stringify(answer)).not.toContain(sim.apiKey);
+				// n8n may ask more than once; the right key always passes, the wrong one never does.
+				const billingChecks = sim.log.filter((entry) => entry.path === '/v1/billing/balance');
+				const rightKey = (entry: (typeof billingChecks)[number]) => entry.headers.authorization === `Bearer ${sim.apiKey}`;
+				expect(billingChecks.filter(rightKey).map((entry) => entry.status)).toEqual([200]);
+				expect(new Set(billingChecks.filter((entry) => !rightKey(entry)).map((entry) => entry.status))).toEqual(new Set([401]));
 			},
 			RUN_TIMEOUT_MS,
 		);
