@@ -19,8 +19,10 @@ import type {
 	INodeType,
 	INodeTypeDescription,
 	INodeTypes,
+	IConnections,
 	IRun,
 	IRunExecutionData,
+	ITaskData,
 	IVersionedNodeType,
 	IWorkflowExecuteAdditionalData,
 	IWorkflowBase,
@@ -101,6 +103,63 @@ class ItemSource implements INodeType {
 	}
 }
 
+/**
+ * Stands in for an AI agent: calls the tool connected to its `ai_tool` input once, with the
+ * arguments the test gives, through n8n-core's own tool wrapper (createNodeAsTool), and
+ * outputs the tool's answer as the agent receives it: a string.
+ */
+class ToolCaller implements INodeType {
+	static pending = new Map<string, Record<string, unknown>>();
+
+	description: INodeTypeDescription = {
+		displayName: 'Test Tool Caller',
+		name: 'toolCaller',
+		group: ['transform'],
+		version: 1,
+		description: 'Calls its connected tool once, as an AI agent would',
+		defaults: { name: 'Agent' },
+		usableAsTool: true,
+		inputs: [NodeConnectionTypes.Main, { type: NodeConnectionTypes.AiTool, displayName: 'Tool', required: true, maxConnections: 1 }],
+		outputs: [NodeConnectionTypes.Main],
+		properties: [{ displayName: 'Key', name: 'key', type: 'string' as const, default: '' }],
+	};
+
+	async execute(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
+		const key = this.getNodeParameter('key', 0) as string;
+		const connected = await this.getInputConnectionData(NodeConnectionTypes.AiTool, 0);
+		const tool = (Array.isArray(connected) ? connected[0] : connected) as { invoke(args: unknown): Promise<unknown> };
+		const answer = await tool.invoke(ToolCaller.pending.get(key) ?? {});
+		return [[{ json: { answer: typeof answer === 'string' ? answer : JSON.stringify(answer) } }]];
+	}
+}
+
+/**
+ * The node as n8n offers it to AI agents: n8n (packages/cli, tool-generation/ai-tools.ts)
+ * registers every `usableAsTool` node a second time as `<name>Tool`, with no main input, an
+ * `ai_tool` output and a Tool Description parameter, and the same execute().
+ */
+function asAiTool(type: INodeType): INodeType {
+	const description: INodeTypeDescription = { ...type.description };
+	delete description.usableAsTool;
+	return {
+		description: {
+			...description,
+			name: `${description.name}Tool`,
+			displayName: `${description.displayName} Tool`,
+			inputs: [],
+			outputs: [NodeConnectionTypes.AiTool],
+			properties: [
+				...description.properties,
+				{ displayName: 'Description', name: 'toolDescription', type: 'string', default: description.description },
+			],
+		} as INodeTypeDescription,
+		execute: type.execute,
+	};
+}
+
+export const TOOL_NODE_TYPE = `${NODE_TYPE}Tool`;
+const TOOL_CALLER_NODE_TYPE = 'test.toolCaller';
+
 /** Node types registered by other code (e.g. a benchmark's baseline) to run in place of Wan VACE Inpaint. */
 const registeredNodeTypes = new Map<string, INodeType>();
 
@@ -114,6 +173,8 @@ class NodeTypes implements INodeTypes {
 	private readonly types: Record<string, INodeType> = {
 		[NODE_TYPE]: new WanVaceInpaint(),
 		[SOURCE_NODE_TYPE]: new ItemSource(),
+		[TOOL_NODE_TYPE]: asAiTool(new WanVaceInpaint()),
+		[TOOL_CALLER_NODE_TYPE]: new ToolCaller(),
 	};
 
 	getByName(nodeType: string): INodeType | IVersionedNodeType {
@@ -212,6 +273,12 @@ export interface RunNodeOptions {
 	cancelAfterMs?: number;
 	/** Runs this registered node type (see registerNodeType) instead of Wan VACE Inpaint. */
 	nodeType?: string;
+	/**
+	 * Runs the node as an AI agent's tool: Source → Agent, with Wan VACE Inpaint Tool on the
+	 * agent's `ai_tool` input, called once with these arguments (for `$fromAI()` parameters).
+	 * The result's items are the agent's output.
+	 */
+	asTool?: { args?: Record<string, unknown> };
 }
 
 export interface RunNodeResult {
@@ -224,6 +291,8 @@ export interface RunNodeResult {
 	/** When the node's task ended, i.e. it emitted its items (n8n's startTime + executionTime, epoch ms). */
 	finishedAt?: number;
 	cancelledAt?: number;
+	/** With asTool: the tool's own runs, as n8n records them (output on `ai_tool`). */
+	toolRuns?: ITaskData[];
 }
 
 let runCounter = 0;
@@ -248,7 +317,18 @@ export async function runNode(options: RunNodeOptions): Promise<RunNodeResult> {
 			...(options.continueOnFail ? { onError: 'continueRegularOutput' as const, continueOnFail: true } : {}),
 		},
 	];
-	const connections = { Source: { main: [[{ node: nodeName, type: NodeConnectionTypes.Main, index: 0 }]] } };
+	let connections: IConnections = { Source: { main: [[{ node: nodeName, type: NodeConnectionTypes.Main, index: 0 }]] } };
+	const agentName = 'Agent';
+	if (options.asTool) {
+		ToolCaller.pending.set(key, options.asTool.args ?? {});
+		nodes[1].type = TOOL_NODE_TYPE;
+		nodes.push({ id: 'agent', name: agentName, type: TOOL_CALLER_NODE_TYPE, typeVersion: 1, position: [400, 0], parameters: { key } });
+		connections = {
+			Source: { main: [[{ node: agentName, type: NodeConnectionTypes.Main, index: 0 }]] },
+			[nodeName]: { ai_tool: [[{ node: agentName, type: NodeConnectionTypes.AiTool, index: 0 }]] },
+		};
+	}
+	const resultNode = options.asTool ? agentName : nodeName;
 	const nodeTypes = new NodeTypes();
 	// Apply the node's defaults to its parameters, as n8n does when a workflow is loaded.
 	for (const node of nodes) {
@@ -344,8 +424,9 @@ export async function runNode(options: RunNodeOptions): Promise<RunNodeResult> {
 	} finally {
 		if (cancelTimer) clearTimeout(cancelTimer);
 		ItemSource.pending.delete(key);
+		ToolCaller.pending.delete(key);
 	}
-	const taskData = run.data.resultData.runData[nodeName]?.[0];
+	const taskData = run.data.resultData.runData[resultNode]?.[0];
 	const error = (taskData?.error ?? run.data.resultData.error) as RunNodeResult['error'];
 	return {
 		items: taskData?.data?.main?.[0] ?? [],
@@ -354,6 +435,7 @@ export async function runNode(options: RunNodeOptions): Promise<RunNodeResult> {
 		durationMs: Date.now() - started,
 		finishedAt: taskData ? taskData.startTime + taskData.executionTime : undefined,
 		cancelledAt,
+		...(options.asTool ? { toolRuns: run.data.resultData.runData[nodeName] ?? [] } : {}),
 	};
 }
 
