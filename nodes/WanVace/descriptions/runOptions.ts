@@ -14,8 +14,12 @@ export interface RunSettings {
 
 interface RunSetting {
 	property: INodeProperties;
-	/** Valid range of numeric settings, enforced at run time too (expressions bypass the UI). */
-	range?: [number, number];
+}
+
+/** Valid range of a numeric setting (its minValue/maxValue), enforced at run time too: expressions bypass the UI. */
+function rangeOf(property: INodeProperties): [number, number] | undefined {
+	const { minValue, maxValue } = property.typeOptions ?? {};
+	return property.type === 'number' && minValue !== undefined && maxValue !== undefined ? [minValue, maxValue] : undefined;
 }
 
 const RUN_SETTINGS: Record<keyof RunSettings, RunSetting> = {
@@ -49,7 +53,6 @@ const RUN_SETTINGS: Record<keyof RunSettings, RunSetting> = {
 			typeOptions: { minValue: 0.5, maxValue: 600, numberPrecision: 1 },
 			description: 'How often to ask AI/ML API whether a generation has finished',
 		},
-		range: [0.5, 600],
 	},
 	maxWaitMs: {
 		property: {
@@ -62,7 +65,6 @@ const RUN_SETTINGS: Record<keyof RunSettings, RunSetting> = {
 			description:
 				'How long to wait for each generation before giving up (up to 12 hours). A generation that is still running keeps its ID in the error, so it can be fetched later with the Get operation.',
 		},
-		range: [0.01, 720],
 	},
 	maxConcurrentRequests: {
 		property: {
@@ -74,7 +76,6 @@ const RUN_SETTINGS: Record<keyof RunSettings, RunSetting> = {
 			typeOptions: { minValue: 1, maxValue: 100, numberPrecision: 0 },
 			description: 'Most HTTP requests to AI/ML API in flight at once when processing many items',
 		},
-		range: [1, 100],
 	},
 	requestTimeoutMs: {
 		property: {
@@ -87,7 +88,6 @@ const RUN_SETTINGS: Record<keyof RunSettings, RunSetting> = {
 			description:
 				'Longest time a single HTTP call (submit, status check) may take. Downloads use it as the idle timeout.',
 		},
-		range: [1, 600],
 	},
 };
 
@@ -125,7 +125,8 @@ export function readRunSettings(ctx: IExecuteFunctions): RunSettings {
 	const raw = ctx.getNodeParameter(RUN_OPTIONS_NAME, 0, {}) as IDataObject;
 	const settings = {} as Record<keyof RunSettings, unknown>;
 	for (const [key, setting] of Object.entries(RUN_SETTINGS) as Array<[keyof RunSettings, RunSetting]>) {
-		const { property, range } = setting;
+		const { property } = setting;
+		const range = rangeOf(property);
 		const value = raw[property.name] ?? property.default;
 		if (range) {
 			const number = typeof value === 'string' && value.trim() !== '' ? Number(value) : value;
