@@ -1,8 +1,9 @@
-import { process } from '../support/node';
+import { captureConsole, process } from '../support/node';
 
 /**
- * Makes n8n log everything (debug) and records every line written to stdout/stderr, so the
- * security suite can check that no log line carries the API key. Import it before the harness.
+ * Makes n8n log everything (debug) and records every line written to stdout/stderr or to the
+ * console (where n8n's logger writes; recorded, not printed), so the security suite can check
+ * that no log line carries the API key. Import it before the harness.
  */
 process.env.N8N_LOG_LEVEL = 'debug';
 
@@ -15,3 +16,5 @@ for (const stream of [process.stdout, process.stderr]) {
 		return (write as (...args: unknown[]) => boolean)(chunk, ...rest);
 	}) as typeof stream.write;
 }
+
+captureConsole((line: string) => capturedOutput.push(line));

@@ -36,6 +36,18 @@ module.exports = {
 	zlib: require('node:zlib'),
 	/** CommonJS require of a file by absolute path (e.g. the built node in dist/). */
 	loadModule: (file) => require(file),
+	/**
+	 * Replaces the console's methods (the test's own console, where n8n's logger writes) with
+	 * `record(line)`; nothing is printed. Returns the function that restores them.
+	 */
+	captureConsole: (record) => {
+		const methods = ['log', 'info', 'warn', 'error', 'debug'];
+		const originals = methods.map((name) => console[name]);
+		for (const name of methods) {
+			console[name] = (...args) => record(args.map((arg) => (typeof arg === 'string' ? arg : require('node:util').inspect(arg))).join(' '));
+		}
+		return () => methods.forEach((name, index) => (console[name] = originals[index]));
+	},
 	/** Absolute path of the repository root. */
 	repoRoot: require('node:path').resolve(__dirname, '..', '..'),
 };
