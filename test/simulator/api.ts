@@ -91,6 +91,7 @@ export function handleApiRequest(
 		status: null,
 	};
 	state.log.push(entry);
+	res.on('close', () => (entry.closedAt = Date.now()));
 
 	if (route === 'unknown') {
 		entry.status = 404;

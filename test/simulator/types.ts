@@ -107,6 +107,8 @@ export interface RequestLogEntry {
 	route: Route | 'unknown';
 	/** Status sent, or null while pending / when the connection was dropped without an answer. */
 	status: number | null;
+	/** When the exchange ended (answer sent, or connection closed by either side), ms since the epoch. */
+	closedAt?: number;
 	/** Which fault shaped the response, e.g. 'status:503', 'reset', 'jobError'. */
 	fault?: string;
 	generationId?: string;

@@ -60,6 +60,7 @@ export async function createTransport(ctx: IExecuteFunctions): Promise<AimlApiTr
 				qs,
 				json: true,
 				timeout: timeoutMs,
+				abortSignal: ctx.getExecutionCancelSignal(),
 				sendCredentialsOnCrossOriginRedirect: false,
 			});
 		},

@@ -1,4 +1,4 @@
-import { setTimeout as setTimeoutPromise } from '../../../../support/node';
+import { delay, setTimeout as setTimeoutPromise } from '../../../../support/node';
 import { generateParameters, polls, runAgainst, submits, useSimulator } from '../../../../harness/fixtures';
 
 const simulator = useSimulator({ generationMs: 300 });
@@ -138,6 +138,25 @@ describe('Generate: timeout and cancel keep the generation ID', () => {
 		const late = sim.log.filter((entry) => entry.at > cancelledAt + 1000);
 		expect(late).toEqual([]);
 		expect(result.run.status).toBe('canceled');
+	});
+});
+
+describe('Generate: a cancel does not wait for requests in flight', () => {
+	it('aborts a status check that hangs, instead of waiting out the request timeout', async () => {
+		const sim = simulator();
+		sim.addFault({ route: 'poll', kind: 'hang' });
+
+		const result = await runAgainst(sim, {
+			cancelAfterMs: 1500,
+			parameters: generateParameters({ runOptions: { requestTimeoutSeconds: 60 } }),
+		});
+
+		expect(result.run.status).toBe('canceled');
+		const hanging = sim.log.find((entry) => entry.route === 'poll' && entry.status === null);
+		expect(hanging).toBeDefined();
+		// The node drops the connection with the cancel, not 60 s later when the request would time out.
+		for (let waited = 0; hanging?.closedAt === undefined && waited < 5000; waited += 50) await delay(50);
+		expect((hanging?.closedAt as number) - (result.cancelledAt as number)).toBeLessThan(1000);
 	});
 });
 
