@@ -37,8 +37,11 @@ module.exports = {
 	/** CommonJS require of a file by absolute path (e.g. the built node in dist/). */
 	loadModule: (file) => require(file),
 	/**
-	 * Replaces the console's methods (the test's own console, where n8n's logger writes) with
-	 * `record(line)`; nothing is printed. Returns the function that restores them.
+	 * Sends what is written to the console (the test's own console, where n8n's logger writes)
+	 * to `record(line)` instead of printing it. Covers the console's methods and its private
+	 * `_stdout`/`_stderr` streams: winston binds `console.log` when its transport is created and
+	 * writes to `console._stdout` when there is one (jest's worker console has its own).
+	 * Returns the function that restores the console.
 	 */
 	captureConsole: (record) => {
 		const methods = ['log', 'info', 'warn', 'error', 'debug'];
@@ -46,7 +49,21 @@ module.exports = {
 		for (const name of methods) {
 			console[name] = (...args) => record(args.map((arg) => (typeof arg === 'string' ? arg : require('node:util').inspect(arg))).join(' '));
 		}
-		return () => methods.forEach((name, index) => (console[name] = originals[index]));
+		const streamKeys = ['_stdout', '_stderr'].filter((key) => console[key] && typeof console[key].write === 'function');
+		const streams = streamKeys.map((key) => console[key]);
+		const recorder = {
+			write: (chunk, ...rest) => {
+				record(typeof chunk === 'string' ? chunk : Buffer.from(chunk).toString('utf8'));
+				const callback = rest.find((arg) => typeof arg === 'function');
+				if (callback) callback();
+				return true;
+			},
+		};
+		for (const key of streamKeys) console[key] = recorder;
+		return () => {
+			methods.forEach((name, index) => (console[name] = originals[index]));
+			streamKeys.forEach((key, index) => (console[key] = streams[index]));
+		};
 	},
 	/** Absolute path of the repository root. */
 	repoRoot: require('node:path').resolve(__dirname, '..', '..'),
