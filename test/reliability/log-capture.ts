@@ -1,4 +1,4 @@
-import { captureConsole, process } from '../support/node';
+import { captureConsole, chunkText, process } from '../support/node';
 
 /**
  * Makes n8n log everything (debug) and records every line written to stdout/stderr or to the
@@ -12,7 +12,7 @@ export const capturedOutput: string[] = [];
 for (const stream of [process.stdout, process.stderr]) {
 	const write = stream.write.bind(stream);
 	stream.write = ((chunk: unknown, ...rest: unknown[]) => {
-		capturedOutput.push(typeof chunk === 'string' ? chunk : Buffer.from(chunk as Uint8Array).toString('utf8'));
+		capturedOutput.push(chunkText(chunk));
 		return (write as (...args: unknown[]) => boolean)(chunk, ...rest);
 	}) as typeof stream.write;
 }

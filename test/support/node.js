@@ -10,6 +10,9 @@
 
 const timers = require('node:timers');
 
+/** Text of a chunk passed to a stream's write(): a string, or bytes as UTF-8. */
+const chunkText = (chunk) => (typeof chunk === 'string' ? chunk : Buffer.from(chunk).toString('utf8'));
+
 module.exports = {
 	process,
 	setTimeout: timers.setTimeout,
@@ -34,6 +37,7 @@ module.exports = {
 	events: require('node:events'),
 	childProcess: require('node:child_process'),
 	zlib: require('node:zlib'),
+	chunkText,
 	/** CommonJS require of a file by absolute path (e.g. the built node in dist/). */
 	loadModule: (file) => require(file),
 	/**
@@ -53,7 +57,7 @@ module.exports = {
 		const streams = streamKeys.map((key) => console[key]);
 		const recorder = {
 			write: (chunk, ...rest) => {
-				record(typeof chunk === 'string' ? chunk : Buffer.from(chunk).toString('utf8'));
+				record(chunkText(chunk));
 				const callback = rest.find((arg) => typeof arg === 'function');
 				if (callback) callback();
 				return true;
