@@ -1,0 +1,199 @@
+/** Child processes, plain HTTP, ports and small text helpers of the harness. */
+import { childProcess, clearTimeout, crypto, fs, fsp, http, net, process, setTimeout } from '../../support/node';
+import type { CommandResult } from './types';
+
+export interface ManagedProcess {
+	exited: boolean;
+	exitCode: number | null;
+	output(): string;
+	stop(): Promise<void>;
+	done: Promise<void>;
+}
+
+/** Spawns a process in its own process group (so n8n's task runner children die with it). */
+export function spawnManaged(
+	command: string,
+	args: string[],
+	opts: { cwd?: string; env: Record<string, string>; logFile?: string; inheritStderr?: boolean },
+): ManagedProcess & { stdout: () => string; stderr: () => string; signal: () => string | null } {
+	const child = childProcess.spawn(command, args, {
+		cwd: opts.cwd,
+		env: opts.env,
+		detached: true,
+		stdio: ['ignore', 'pipe', opts.inheritStderr ? 'inherit' : 'pipe'],
+	});
+	const out: Buffer[] = [];
+	const err: Buffer[] = [];
+	const both: Buffer[] = [];
+	const log = opts.logFile ? fs.createWriteStream(opts.logFile) : undefined;
+	child.stdout?.on('data', (chunk: Buffer) => {
+		out.push(chunk);
+		both.push(chunk);
+		log?.write(chunk);
+	});
+	child.stderr?.on('data', (chunk: Buffer) => {
+		err.push(chunk);
+		both.push(chunk);
+		log?.write(chunk);
+	});
+	let exitSignal: string | null = null;
+	const state = {
+		exited: false,
+		exitCode: null as number | null,
+	};
+	const done = new Promise<void>((resolve) => {
+		child.on('close', (code, signal) => {
+			state.exited = true;
+			state.exitCode = code;
+			exitSignal = signal;
+			log?.end();
+			resolve();
+		});
+		child.on('error', (error) => {
+			both.push(Buffer.from(`spawn error: ${error.message}\n`));
+			state.exited = true;
+			log?.end();
+			resolve();
+		});
+	});
+	const killGroup = (signal: string) => {
+		if (child.pid === undefined) return;
+		try {
+			process.kill(-child.pid, signal);
+		} catch {
+			// already gone
+		}
+	};
+	return {
+		get exited() {
+			return state.exited;
+		},
+		get exitCode() {
+			return state.exitCode;
+		},
+		done,
+		output: () => Buffer.concat(both).toString('utf8'),
+		stdout: () => Buffer.concat(out).toString('utf8'),
+		stderr: () => Buffer.concat(err).toString('utf8'),
+		signal: () => exitSignal,
+		async stop() {
+			if (state.exited) {
+				killGroup('SIGKILL'); // stray grandchildren
+				return;
+			}
+			killGroup('SIGTERM');
+			// n8n shuts down gracefully (N8N_GRACEFUL_SHUTDOWN_TIMEOUT=5); SIGKILL after 10 s.
+			const timer = setTimeout(() => killGroup('SIGKILL'), 10_000);
+			await done;
+			clearTimeout(timer);
+			killGroup('SIGKILL'); // stray grandchildren (task runners)
+		},
+	};
+}
+
+export async function runCommand(
+	command: string,
+	args: string[],
+	opts: {
+		cwd?: string;
+		env: Record<string, string>;
+		timeoutMs: number;
+		inheritStderr?: boolean;
+		track?: Set<ManagedProcess>;
+	},
+): Promise<CommandResult> {
+	const started = Date.now();
+	const proc = spawnManaged(command, args, opts);
+	opts.track?.add(proc);
+	let timedOut = false;
+	const timer = setTimeout(() => {
+		timedOut = true;
+		void proc.stop();
+	}, opts.timeoutMs);
+	await proc.done;
+	clearTimeout(timer);
+	opts.track?.delete(proc);
+	return {
+		code: proc.exitCode,
+		signal: proc.signal(),
+		stdout: proc.stdout(),
+		stderr: proc.stderr(),
+		durationMs: Date.now() - started,
+		timedOut,
+	};
+}
+
+export function httpRequest(
+	url: URL,
+	opts: { method: string; headers?: Record<string, string>; body?: Buffer; timeoutMs: number },
+): Promise<{ status: number; headers: Record<string, string | string[] | undefined>; body: Buffer }> {
+	return new Promise((resolve, reject) => {
+		const headers: Record<string, string | number> = { ...(opts.headers ?? {}) };
+		if (opts.body) headers['content-length'] = opts.body.length;
+		const request = http.request(
+			url,
+			{ method: opts.method, headers, agent: false, timeout: opts.timeoutMs },
+			(response) => {
+				const chunks: Buffer[] = [];
+				response.on('data', (chunk: Buffer) => chunks.push(chunk));
+				response.on('end', () =>
+					resolve({ status: response.statusCode ?? 0, headers: response.headers, body: Buffer.concat(chunks) }),
+				);
+				response.on('error', reject);
+			},
+		);
+		request.on('timeout', () => request.destroy(new Error(`${opts.method} ${url.href} timed out after ${opts.timeoutMs} ms`)));
+		request.on('error', reject);
+		request.end(opts.body);
+	});
+}
+
+/** A TCP port free on 127.0.0.1 right now. */
+export function freePort(): Promise<number> {
+	return new Promise((resolve, reject) => {
+		const server = net.createServer();
+		server.unref();
+		server.on('error', reject);
+		server.listen(0, '127.0.0.1', () => {
+			const address = server.address();
+			const port = typeof address === 'object' && address ? address.port : 0;
+			server.close(() => resolve(port));
+		});
+	});
+}
+
+export async function unpackTarball(tarball: string, destination: string): Promise<void> {
+	await fsp.mkdir(destination, { recursive: true });
+	const result = await runCommand('tar', ['-xzf', tarball, '-C', destination, '--strip-components=1'], {
+		env: process.env as Record<string, string>,
+		timeoutMs: 60_000,
+	});
+	assertCommand(result, `tar -xzf ${tarball}`);
+}
+
+export function assertCommand(result: CommandResult, what: string): void {
+	if (result.code === 0) return;
+	throw new Error(`${what} failed (exit ${result.code}${result.timedOut ? ', timed out' : ''})\n--- stdout\n${tail(result.stdout)}\n--- stderr\n${tail(result.stderr)}`);
+}
+
+export function randomWorkflowId(): string {
+	const alphabet = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789';
+	return Array.from(crypto.randomBytes(16), (byte) => alphabet[byte % alphabet.length]).join('');
+}
+
+export function isRecord(value: unknown): value is Record<string, unknown> {
+	return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+export function stripAnsi(text: string): string {
+	// eslint-disable-next-line no-control-regex
+	return text.replace(/\u001b\[[0-9;]*m/g, '');
+}
+
+export function lastLine(text: string): string {
+	return text.trim().split('\n').pop()?.trim() ?? '';
+}
+
+export function tail(text: string, max = 6000): string {
+	return text.length > max ? `…${text.slice(-max)}` : text;
+}
