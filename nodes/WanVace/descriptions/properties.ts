@@ -23,9 +23,11 @@ export const mediaOptionNames = (parameter: ApiParameter) => ({
 
 export const IMAGE_LIST_ENTRY = 'images';
 
+const withArticle = (word: string) => `${/^[aeiou]/i.test(word) ? 'an' : 'a'} ${word}`;
+
 const sourceOptions = (kind: string) => [
 	{ name: 'URL', value: 'url', description: `An https URL of the ${kind}, or a data: URI` },
-	{ name: 'Binary File', value: 'binary', description: `A ${kind} file in a binary property of the input item` },
+	{ name: 'Binary File', value: 'binary', description: `${withArticle(kind).replace(/^a/, 'A')} file in a binary property of the input item` },
 ];
 
 function optionProperty(parameter: ApiParameter): INodeProperties[] {
