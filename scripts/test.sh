@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # The whole test run, from a fresh clone: Node 24, dependencies, build, lint, type check,
-# then every jest suite (unit, simulator, reliability, and real n8n end to end).
+# then every jest suite (unit, simulator, reliability, n8n's scanner, real n8n end to end,
+# and the real editor in Chromium).
 # Extra arguments go to jest, e.g. `bash scripts/test.sh test/reliability`.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -17,4 +18,6 @@ npm run typecheck
 # The end-to-end suites run a real n8n; install it into the cache now (about 6 min the
 # first time on a fresh machine, instant afterwards) rather than inside a test's timeout.
 bash scripts/ensure-n8n.sh >/dev/null
+# The browser suite drives Debian's Chromium; install it now if it is missing (apt-get).
+bash scripts/ensure-chromium.sh >/dev/null
 npx jest "$@"
