@@ -51,3 +51,4 @@ export { ensureN8n, packPackage, resolveN8nInstall } from './install';
 export { createN8nEnvironment } from './environment';
 export { parseCliRun, parseFlatted } from './results';
 export { freePort } from './process';
+export { isN8n1 } from './lines';
