@@ -1,5 +1,6 @@
 /**
- * The workflows in examples/, run end to end inside a real n8n 2.41.1 (test/e2e/n8n.ts)
+ * The workflows in examples/, run end to end inside a real n8n 2.41.1 (test/e2e/n8n/), and
+ * with N8N_VERSION=1.123.81 inside n8n 1.x (scripts/test.sh runs both),
  * against the AI/ML API simulator running in this jest process. The examples are imported
  * as they are: the environment maps their credential reference to the simulator's
  * credential, and the poll interval of the nodes that poll drops to 0.5 s. One n8n
