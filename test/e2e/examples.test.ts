@@ -189,6 +189,32 @@ describe('examples/ in a real n8n against the simulator', () => {
 			},
 			BOOT_TIMEOUT_MS,
 		);
+
+		// n8n 1.x keeps binary data in memory by default (2.x has no such mode): there only the
+		// base64 data shows how much arrived.
+		(isN8n1(N8N_VERSION) ? test : test.skip)(
+			"(a) in n8n 1.x's default binary data mode (in memory): a download ending short is downloaded again",
+			async () => {
+				const inMemory = await createN8nEnvironment({ tarball, env: { N8N_DEFAULT_BINARY_DATA_MODE: 'default' } });
+				try {
+					await inMemory.importCredentials([exampleCredential({ apiKey: sim.apiKey, baseUrl: sim.baseUrl })]);
+					const [id] = await inMemory.importWorkflows([examples.generateAndSave]);
+					sim.addFault({ route: 'download', kind: 'downloadCut', variant: 'chunked', times: 1 });
+
+					const result = await inMemory.execute(id);
+
+					expect(result.status).toBe('success');
+					const binary = result.items(GENERATE)[0]?.binary?.data;
+					expect(binary?.id).toBeUndefined();
+					expect(binary?.data).toBe(SAMPLE.toString('base64'));
+					const downloads = sim.log.filter((entry) => entry.route === 'download');
+					expect(downloads.map((entry) => entry.fault ?? null)).toEqual(['downloadCut', null]);
+				} finally {
+					await inMemory.dispose();
+				}
+			},
+			BOOT_TIMEOUT_MS,
+		);
 	});
 
 	describe('n8n start (one server)', () => {
