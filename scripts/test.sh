@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # The whole test run, from a fresh clone: Node 24, dependencies, build, lint, type check,
-# then every jest suite (unit, simulator, reliability, n8n's scanner, real n8n end to end,
-# and the real editor in Chromium).
-# Extra arguments go to jest, e.g. `bash scripts/test.sh test/reliability`.
+# then every jest suite (unit, simulator, reliability, n8n's scanner, real n8n 2.x end to end,
+# the real editor in Chromium), then the example suite on real n8n 1.x (N8N1_VERSION). Extra
+# arguments go to jest instead, e.g. `bash scripts/test.sh test/reliability` (then the 1.x run
+# is left out).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 . scripts/node24.sh
@@ -20,4 +21,12 @@ npm run typecheck
 bash scripts/ensure-n8n.sh >/dev/null
 # The browser suite drives Debian's Chromium; install it now if it is missing (apt-get).
 bash scripts/ensure-chromium.sh >/dev/null
+# Without arguments the example suite runs a second time on the maintained n8n 1.x line
+# (README "Supported n8n versions"): its install is cached too (~4-7 min cold).
+N8N1_VERSION="${N8N1_VERSION:-1.123.81}"
+if [ $# -eq 0 ]; then N8N_VERSION="$N8N1_VERSION" bash scripts/ensure-n8n.sh >/dev/null; fi
 npx jest "$@"
+if [ $# -eq 0 ]; then
+  echo "test: the example suite on n8n $N8N1_VERSION" >&2
+  N8N_VERSION="$N8N1_VERSION" npx jest test/e2e/examples.test.ts
+fi

@@ -276,24 +276,26 @@ function hasVideo(record: GenerationRecord | undefined): record is GenerationRec
 
 /** Like a CDN: plain-text errors, the video as video/mp4 with its exact length. */
 function fileResponder(exchange: Exchange, record: GenerationRecord | undefined, large: boolean): Responder {
-	const sendFile = (cut: boolean): void => {
+	const sendFile = (cut: boolean, chunked = false): void => {
 		if (!hasVideo(record)) {
 			exchange.sendText(404, 'Not Found');
 			return;
 		}
 		if (!large) {
 			const bytes = sampleVideoBytes();
-			if (cut) exchange.sendCut(200, bytes, MP4_CONTENT_TYPE);
+			if (cut) exchange.sendCut(200, bytes, MP4_CONTENT_TYPE, chunked);
 			else exchange.sendBytes(200, bytes, MP4_CONTENT_TYPE);
 			return;
 		}
 		const size = record.videoSizeBytes;
 		const source = createLargeVideoStream(size, cut ? Math.floor(size / 2) : size);
-		exchange.sendStream(200, { 'Content-Type': MP4_CONTENT_TYPE, 'Content-Length': size }, source, cut);
+		const headers: Record<string, string | number> = { 'Content-Type': MP4_CONTENT_TYPE };
+		if (!chunked) headers['Content-Length'] = size;
+		exchange.sendStream(200, headers, source, cut && !chunked);
 	};
 	return {
 		sendNormal: () => sendFile(false),
-		sendCut: () => sendFile(true),
+		sendCut: (chunked) => sendFile(true, chunked),
 		sendError(status, headers, body) {
 			const text = typeof body === 'string' ? body : (http.STATUS_CODES[status] ?? `HTTP ${status}`);
 			exchange.sendText(status, text, undefined, headers);

@@ -24,8 +24,11 @@ type Readable = InstanceType<typeof stream.Readable>;
 export interface Responder {
 	sendNormal(): void;
 	sendError(status: number, headers: Headers, body?: unknown): void;
-	/** Full Content-Length announced, half the body sent, connection closed. */
-	sendCut(): void;
+	/**
+	 * Full Content-Length announced, half the body sent, connection closed. chunked: half the
+	 * body without Content-Length, ending cleanly (only an announced file size shows the loss).
+	 */
+	sendCut(chunked?: boolean): void;
 	/** The normal body cut in half (with a matching Content-Length), for badJson 'truncated'. */
 	truncatedBody(): { bytes: Buffer; contentType: string } | undefined;
 }
@@ -94,7 +97,13 @@ export class Exchange {
 		this.sendBytes(status, Buffer.from(text, 'utf8'), contentType, headers);
 	}
 
-	sendCut(status: number, bytes: Buffer, contentType: string): void {
+	sendCut(status: number, bytes: Buffer, contentType: string, chunked = false): void {
+		if (chunked) {
+			this.writeHead(status, { 'Content-Type': contentType });
+			this.res.write(bytes.subarray(0, Math.floor(bytes.length / 2)));
+			this.res.end();
+			return;
+		}
 		this.writeHead(status, { 'Content-Type': contentType, 'Content-Length': bytes.length });
 		this.res.on('finish', () => this.res.socket?.destroy());
 		this.res.end(bytes.subarray(0, Math.floor(bytes.length / 2)));
@@ -156,7 +165,7 @@ export class Exchange {
 				this.sendJson(200, fault.body ?? {});
 				return;
 			case 'downloadCut':
-				responder.sendCut();
+				responder.sendCut(fault.variant === 'chunked');
 				return;
 			case 'redirect':
 				this.writeHead(307, { Location: this.redirectLocation(fault), 'Content-Length': 0 });
@@ -210,9 +219,9 @@ export function jsonResponder(exchange: Exchange, reply: () => JsonReply): Respo
 			else if (typeof body === 'string') exchange.sendText(status, body, undefined, headers);
 			else exchange.sendJson(status, body, headers);
 		},
-		sendCut() {
+		sendCut(chunked) {
 			const { status, body } = reply();
-			exchange.sendCut(status, jsonBytes(body), JSON_TYPE);
+			exchange.sendCut(status, jsonBytes(body), JSON_TYPE, chunked);
 		},
 		truncatedBody() {
 			const bytes = jsonBytes(reply().body);

@@ -222,6 +222,21 @@ describe('simulator: fault injection', () => {
 			expect(whole.body.length).toBe(size);
 		});
 
+		it("downloadCut 'chunked' sends half the file without Content-Length and ends cleanly", async () => {
+			sim.options.generationMs = 0;
+			const id = await submitId(sim);
+			const { data } = await poll(sim, id);
+			sim.addFault({ route: 'download', kind: 'downloadCut', variant: 'chunked', times: 1 });
+			const cut = await rawRequest(data.video.url);
+			const size = sampleVideoBytes().length;
+			expect(cut.status).toBe(200);
+			expect(cut.headers?.['content-length']).toBeUndefined();
+			expect(cut.headers?.['transfer-encoding']).toBe('chunked');
+			expect(cut.aborted).toBe(false);
+			expect(cut.body.equals(sampleVideoBytes().subarray(0, Math.floor(size / 2)))).toBe(true);
+			expect(data.video.file_size).toBe(size);
+		});
+
 		it('downloadCut also cuts large generated files and JSON answers', async () => {
 			sim.options.generationMs = 0;
 			sim.options.videoSizeBytes = 3_000_000;

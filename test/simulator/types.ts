@@ -63,8 +63,11 @@ export interface FaultRule {
 	hangMs?: number;
 	/** For 'hang' with hangMs: destroy the socket (default) or answer normally after the delay. */
 	afterHang?: 'reset' | 'respond';
-	/** For 'badJson': an HTML page (default) or the normal JSON answer cut in half. */
-	variant?: 'html' | 'truncated';
+	/**
+	 * For 'badJson': an HTML page (default) or the normal JSON answer cut in half. For
+	 * 'downloadCut': 'chunked' sends half the body without Content-Length and ends cleanly.
+	 */
+	variant?: 'html' | 'truncated' | 'chunked';
 	/** Label recorded in the log's `fault` field. Default: the kind, e.g. 'status:503'. */
 	label?: string;
 }

@@ -52,6 +52,25 @@ export function downloadTarget(response: GenerationResponse, generationId: strin
 	return { url, fileName, mimeType, expectedBytes: typeof size === 'number' && size > 0 ? size : undefined };
 }
 
+/**
+ * The size n8n stored. n8n 2.x puts it on the binary (`bytes`); 1.x only in the binary data
+ * store's metadata (filesystem, S3) or, in its default memory mode, as the base64 `data`.
+ */
+async function storedBytes(ctx: IExecuteFunctions, binary: IBinaryData): Promise<number | undefined> {
+	if (typeof binary.bytes === 'number') return binary.bytes;
+	if (binary.id && typeof ctx.helpers.getBinaryMetadata === 'function') {
+		const { fileSize } = await ctx.helpers.getBinaryMetadata(binary.id);
+		return typeof fileSize === 'number' ? fileSize : undefined;
+	}
+	if (binary.data) return base64Length(binary.data);
+	return undefined;
+}
+
+function base64Length(data: string): number {
+	const padding = data.endsWith('==') ? 2 : data.endsWith('=') ? 1 : 0;
+	return Math.floor((data.length * 3) / 4) - padding;
+}
+
 interface StreamResponse {
 	body: unknown;
 	headers: Record<string, unknown>;
@@ -84,7 +103,7 @@ export async function downloadVideo(
 		mimeType,
 	);
 	const expected = Number.isFinite(headerLength) && headerLength > 0 ? headerLength : target.expectedBytes;
-	const received = typeof binary.bytes === 'number' ? binary.bytes : undefined;
+	const received = await storedBytes(ctx, binary);
 	if (expected !== undefined && received !== undefined && received !== expected) {
 		throw new IncompleteDownload(received, expected);
 	}

@@ -21,6 +21,7 @@ import { type GenerationResponse, failureReason, parseGenerationResponse, status
 import { generationJson, outputItem } from './output';
 import type { GenerationRequest } from './requestBody';
 import { SLEEP_SLICE_MS, isCancelled, sleepUntil } from './sleep';
+import { runsAsTool } from './toolRun';
 import { sleep } from 'n8n-workflow';
 
 /**
@@ -90,7 +91,7 @@ export class GenerationBatch {
 		const settings = readRunSettings(ctx);
 		const transport = await createTransport(ctx);
 		// As an AI agent tool the node answers with JSON only.
-		const asTool = typeof ctx.isToolExecution === 'function' && ctx.isToolExecution();
+		const asTool = runsAsTool(ctx);
 		return new GenerationBatch(ctx, transport, settings, ctx.continueOnFail(), settings.downloadVideo && !asTool);
 	}
 

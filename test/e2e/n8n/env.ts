@@ -1,6 +1,7 @@
 /** The environment variables an n8n of the harness runs with (see the header of index.ts). */
 import { crypto, loadModule, path, process, repoRoot } from '../../support/node';
-import { type N8nInstall, OWNER } from './types';
+import { lineEnv } from './lines';
+import type { N8nInstall } from './types';
 
 /** bcrypt hash (what N8N_INSTANCE_OWNER_PASSWORD_HASH wants), made with n8n's bcryptjs. */
 export function hashOwnerSecret(install: N8nInstall, secret: string): string {
@@ -58,7 +59,6 @@ export function buildEnv(p: {
 		N8N_LICENSE_AUTO_RENEW_ENABLED: 'false',
 		N8N_VERIFIED_PACKAGES_ENABLED: 'false', // else n8n fetches the vetted node list from api.n8n.io
 		N8N_REINSTALL_MISSING_PACKAGES: 'false', // never npm-install anything
-		N8N_DISABLED_MODULES: 'mcp-registry', // fetches api.n8n.io/api/mcp-servers at start
 		// Community packages: load what is in .n8n/nodes/node_modules (our package).
 		N8N_COMMUNITY_PACKAGES_ENABLED: 'true',
 		N8N_COMMUNITY_PACKAGES_PREVENT_LOADING: 'false',
@@ -71,12 +71,8 @@ export function buildEnv(p: {
 		EXECUTIONS_DATA_PRUNE: 'false',
 		N8N_SSRF_PROTECTION_ENABLED: 'false', // the API simulator listens on 127.0.0.1
 		N8N_RESTRICT_FILE_ACCESS_TO: [p.filesDir, path.join(repoRoot, 'test', 'fixtures')].join(';'),
-		// The owner, so the REST API works without the setup screen.
-		N8N_INSTANCE_OWNER_MANAGED_BY_ENV: 'true',
-		N8N_INSTANCE_OWNER_EMAIL: OWNER.email,
-		N8N_INSTANCE_OWNER_PASSWORD_HASH: p.ownerSecretHash,
-		N8N_INSTANCE_OWNER_FIRST_NAME: OWNER.firstName,
-		N8N_INSTANCE_OWNER_LAST_NAME: OWNER.lastName,
+		// 2.x: the owner, so the REST API works without the setup screen; the MCP registry off.
+		...lineEnv(p.install.version, p.ownerSecretHash),
 		// Logs: plain text on stdout; info so a failed CLI execution prints its data.
 		N8N_LOG_LEVEL: p.logLevel,
 		N8N_LOG_OUTPUT: 'console',

@@ -2,6 +2,7 @@
 import { crypto, fsp, logError, os, path, process } from '../../support/node';
 import { buildEnv, hashOwnerSecret } from './env';
 import { resolveN8nInstall } from './install';
+import { binaryDataFolder, isN8n1, manualRunBody, workflowCreateBody } from './lines';
 import { type ManagedProcess, assertCommand, freePort, randomWorkflowId, runCommand, spawnManaged, tail, unpackTarball } from './process';
 import { RestClient } from './rest';
 import { findStartNode, parseCliRun, resolveBinaryPath, toExecutionResult } from './results';
@@ -33,7 +34,8 @@ export async function createN8nEnvironment(opts: N8nEnvironmentOptions = {}): Pr
 	if (opts.tarball) await unpackTarball(opts.tarball, path.join(n8nFolder, 'nodes', 'node_modules', PACKAGE_NAME));
 
 	const port = opts.port ?? (await freePort());
-	const ownerLogin = { email: OWNER.email, secret: crypto.randomBytes(18).toString('base64url') };
+	// The suffix meets 1.x's owner setup rule (a digit and an upper-case letter).
+	const ownerLogin = { email: OWNER.email, secret: `${crypto.randomBytes(18).toString('base64url')}A1` };
 	const env = buildEnv({
 		install,
 		ownerSecretHash: hashOwnerSecret(install, ownerLogin.secret),
@@ -130,16 +132,17 @@ class Environment implements N8nEnvironment {
 	async importWorkflows(workflows: WorkflowImport[]): Promise<string[]> {
 		const normalized = workflows.map((workflow) => this.normalizeWorkflow(workflow));
 		if (this.server) {
+			// 2.x keeps the given id; 1.x makes a new one.
+			const ids: string[] = [];
 			for (const workflow of normalized) {
-				const body: Record<string, unknown> = { ...workflow };
-				delete body.active;
-				await this.server.rest('POST', '/workflows', body);
+				const created = await this.server.rest<{ id: string }>('POST', '/workflows', workflowCreateBody(this.install.version, workflow));
+				ids.push(String(created.id));
 			}
-		} else {
-			const file = await this.writeTemp('workflows', normalized);
-			const result = await this.cli(['import:workflow', `--input=${file}`]);
-			assertCommand(result, 'n8n import:workflow');
+			return ids;
 		}
+		const file = await this.writeTemp('workflows', normalized);
+		const result = await this.cli(['import:workflow', `--input=${file}`]);
+		assertCommand(result, 'n8n import:workflow');
 		return normalized.map((workflow) => String(workflow.id));
 	}
 
@@ -197,6 +200,7 @@ class Environment implements N8nEnvironment {
 		try {
 			await waitForReadiness(baseUrl, proc, SERVER_BOOT_TIMEOUT_MS);
 			const client = new RestClient(baseUrl, this.ownerLogin);
+			if (isN8n1(this.install.version)) await client.setupOwner();
 			await client.login();
 			this.server = new Server(this, client, proc, baseUrl, this.port, Date.now() - started);
 			return { server: this.server, output: '' };
@@ -226,7 +230,7 @@ class Environment implements N8nEnvironment {
 	}
 
 	storageDir(): string {
-		return path.join(this.n8nFolder, 'storage');
+		return path.join(this.n8nFolder, binaryDataFolder(this.install.version));
 	}
 
 	async dispose(): Promise<void> {
@@ -252,7 +256,7 @@ class Environment implements N8nEnvironment {
 		const run = await server.rest<{ executionId?: string; waitingForWebhook?: boolean }>(
 			'POST',
 			`/workflows/${encodeURIComponent(workflowId)}/run`,
-			{ triggerToStartFrom: { name: startNode } },
+			manualRunBody(this.install.version, workflow, startNode),
 		);
 		if (!run.executionId) {
 			throw new Error(

@@ -1,5 +1,6 @@
 /**
- * A real n8n (the npm package, same version as CI), run headless from jest tests and from
+ * A real n8n (the npm package, same version as CI: 2.41.1, or N8N_VERSION, e.g. 1.123.81 for
+ * the 1.x line; lines.ts holds what differs between the lines), run headless from jest tests and from
  * scripts (`tsx`). It loads this package the way a user's n8n does: from the `npm pack`
  * tarball unpacked into `<user folder>/.n8n/nodes/node_modules/n8n-nodes-wan-vace`.
  *
@@ -42,12 +43,14 @@
  * folder, a random encryption key per environment, 127.0.0.1 with free ports for the server
  * and for the task broker (the Code node's JS task runner; its default port 5679 would clash
  * between parallel jest workers), filesystem binary data, SSRF protection off (the
- * simulator is on 127.0.0.1), an instance owner created from env so the REST API can be
- * used without the setup screen, NODE_ENV=production (jest's NODE_ENV=test makes n8n refuse
- * to load nodes). Inherited N8N_*, DB_*, EXECUTIONS_* … variables are dropped.
+ * simulator is on 127.0.0.1), an instance owner created from env (1.x: by the owner setup
+ * call after boot) so the REST API can be used without the setup screen,
+ * NODE_ENV=production (jest's NODE_ENV=test makes n8n refuse to load nodes). Inherited
+ * N8N_*, DB_*, EXECUTIONS_* … variables are dropped.
  */
 export * from './types';
 export { ensureN8n, packPackage, resolveN8nInstall } from './install';
 export { createN8nEnvironment } from './environment';
 export { parseCliRun, parseFlatted } from './results';
 export { freePort } from './process';
+export { isN8n1 } from './lines';

@@ -1,39 +1,32 @@
 /** The n8n install (machine cache, scripts/ensure-n8n.sh) and this package's tarball. */
 import { fs, fsp, os, path, process, repoRoot } from '../../support/node';
-import { lastLine, runCommand } from './process';
-import { type N8nInstall, PACKAGE_NAME } from './types';
+import { runCommand } from './process';
+import { type N8nInstall, N8N_VERSION, PACKAGE_NAME } from './types';
 
 let installPromise: Promise<N8nInstall> | undefined;
 
 /**
- * Runs scripts/ensure-n8n.sh (installs n8n into the machine cache on first use: several
- * minutes cold, well under a second warm) and returns the path of the n8n binary.
+ * Runs scripts/ensure-n8n.sh for N8N_VERSION (installs n8n into the machine cache on first
+ * use: several minutes cold, well under a second warm) and returns the path of the n8n binary.
  */
 export async function ensureN8n(): Promise<string> {
 	return (await resolveN8nInstall()).bin;
 }
 
-/** Like ensureN8n(), plus the Node 24 binary to run it with. Cached per process. */
+/** Like ensureN8n(), plus the Node binary to run it with. Cached per process. */
 export async function resolveN8nInstall(): Promise<N8nInstall> {
 	installPromise ??= (async () => {
 		const script = path.join(repoRoot, 'scripts', 'ensure-n8n.sh');
-		const ensure = await runCommand('bash', [script], {
-			env: process.env as Record<string, string>,
+		const ensure = await runCommand('bash', [script, '--with-node'], {
+			env: { ...(process.env as Record<string, string>), N8N_VERSION },
 			timeoutMs: 30 * 60_000, // two npm tries of at most 12 min each (ensure-n8n.sh)
 			inheritStderr: true,
 		});
-		const bin = lastLine(ensure.stdout);
-		if (ensure.code !== 0 || !bin) {
+		const [bin, node] = ensure.stdout.trim().split('\n').slice(-2).map((line) => line.trim());
+		if (ensure.code !== 0 || !bin || !node) {
 			throw new Error(`scripts/ensure-n8n.sh failed (exit ${ensure.code}):\n${ensure.stderr}`);
 		}
-		const node24 = await runCommand(
-			'bash',
-			['-c', '. "$1" >&2 && command -v node', 'node24', path.join(repoRoot, 'scripts', 'node24.sh')],
-			{ env: process.env as Record<string, string>, timeoutMs: 10 * 60_000 },
-		);
-		const node = lastLine(node24.stdout);
-		if (node24.code !== 0 || !node) throw new Error(`scripts/node24.sh failed:\n${node24.stderr}`);
-		return { bin, node };
+		return { version: N8N_VERSION, bin, node };
 	})();
 	const pending = installPromise;
 	pending.catch(() => {

@@ -190,10 +190,6 @@ export function stripAnsi(text: string): string {
 	return text.replace(/\u001b\[[0-9;]*m/g, '');
 }
 
-export function lastLine(text: string): string {
-	return text.trim().split('\n').pop()?.trim() ?? '';
-}
-
 export function tail(text: string, max = 6000): string {
 	return text.length > max ? `…${text.slice(-max)}` : text;
 }

@@ -1,6 +1,7 @@
 /** Cookie-authenticated client of n8n's internal REST API. */
-import { crypto } from '../../support/node';
+import { crypto, delay } from '../../support/node';
 import { httpRequest } from './process';
+import { OWNER } from './types';
 
 /** Cookie-authenticated client of n8n's internal REST API (/rest). */
 export class RestClient {
@@ -12,6 +13,26 @@ export class RestClient {
 		private readonly baseUrl: string,
 		private readonly owner: { email: string; secret: string },
 	) {}
+
+	/**
+	 * n8n 1.x: claims the instance as the owner (once per database; 2.x takes it from env).
+	 * 1.x is "ready" once its database is migrated, before its REST routes exist (404).
+	 */
+	async setupOwner(timeoutMs = 60_000): Promise<void> {
+		const deadline = Date.now() + timeoutMs;
+		for (;;) {
+			const response = await this.raw('POST', '/owner/setup', {
+				email: this.owner.email,
+				firstName: OWNER.firstName,
+				lastName: OWNER.lastName,
+				password: this.owner.secret,
+			});
+			const text = response.body.toString();
+			if (response.status === 200 || (response.status === 400 && /already setup/i.test(text))) return;
+			if (response.status !== 404 || Date.now() > deadline) throw new Error(`n8n owner setup failed: ${response.status} ${text}`);
+			await delay(200);
+		}
+	}
 
 	async login(): Promise<void> {
 		const response = await this.raw('POST', '/login', {

@@ -1,12 +1,14 @@
 /** A running `n8n start`: webhooks, executions and n8n's REST API. */
 import { delay } from '../../support/node';
 import { type ManagedProcess, httpRequest } from './process';
+import { isN8n1 } from './lines';
 import type { RestClient } from './rest';
 import { parseFlatted, toExecutionResult } from './results';
 import { EXECUTION_TIMEOUT_MS, type ExecutionResult, type N8nServer, type WebhookCall, type WebhookResponse } from './types';
 
 /** What a server needs of the environment that started it. */
 export interface ServerHost {
+	readonly install: { version: string };
 	storageDir(): string;
 	stopServer(): Promise<void>;
 }
@@ -39,6 +41,8 @@ export class Server implements N8nServer {
 		const id = encodeURIComponent(workflowId);
 		const workflow = await this.rest<{ versionId: string }>('GET', `/workflows/${id}`);
 		await this.rest('POST', `/workflows/${id}/activate`, { versionId: workflow.versionId });
+		// 1.x registers the triggers before it answers (a failure is an HTTP 400).
+		if (isN8n1(this.environment.install.version)) return;
 		// Publication is asynchronous: wait until this version's triggers are registered.
 		const deadline = Date.now() + (opts.timeoutMs ?? 30_000);
 		let status: PublicationStatus | undefined;

@@ -1,14 +1,16 @@
 /** Constants and the public types of the real-n8n harness. */
+import { process } from '../../support/node';
 
-export const N8N_VERSION = '2.41.1';
+/** The n8n the harness runs: 2.41.1, or N8N_VERSION (1.123.81 is the tested 1.x; see lines.ts). */
+export const N8N_VERSION = process.env.N8N_VERSION || '2.41.1';
 export const PACKAGE_NAME = 'n8n-nodes-wan-vace';
 /** The node type as n8n knows it once the package is loaded. */
 export const WAN_VACE_NODE_TYPE = `${PACKAGE_NAME}.wanVaceInpaint`;
 export const AIML_API_CREDENTIAL_TYPE = 'aimlApi';
 
 /**
- * The instance owner every environment gets (N8N_INSTANCE_OWNER_*); its login secret is
- * random per environment (`N8nEnvironment.ownerLogin`), hashed with n8n's own bcryptjs.
+ * The instance owner every environment gets (N8N_INSTANCE_OWNER_* on 2.x, owner setup on
+ * 1.x); its login secret is random per environment (`N8nEnvironment.ownerLogin`).
  */
 export const OWNER = { email: 'owner@e2e.test', firstName: 'E2E', lastName: 'Owner' };
 
@@ -17,9 +19,11 @@ export const SERVER_BOOT_TIMEOUT_MS = 120_000;
 export const EXECUTION_TIMEOUT_MS = 180_000;
 
 export interface N8nInstall {
+	/** The n8n version (N8N_VERSION). */
+	version: string;
 	/** node_modules/.bin/n8n of the cached install. */
 	bin: string;
-	/** The Node >= 24 binary n8n runs on (from scripts/node24.sh). */
+	/** The Node binary n8n runs on (24 for 2.x, 22 for 1.x; from scripts/ensure-n8n.sh). */
 	node: string;
 }
 
