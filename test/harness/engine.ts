@@ -269,6 +269,8 @@ export interface RunNodeOptions {
 	items?: InputItem[];
 	credentials?: { apiKey: string; baseUrl: string };
 	continueOnFail?: boolean;
+	/** The node setting Retry On Fail: n8n runs the node again (up to maxTries in all) when it fails. */
+	retryOnFail?: { maxTries: number; waitBetweenTries?: number };
 	/** Cancels the execution (n8n's "stop") this many ms after the start. */
 	cancelAfterMs?: number;
 	/** Runs this registered node type (see registerNodeType) instead of Wan VACE Inpaint. */
@@ -315,6 +317,9 @@ export async function runNode(options: RunNodeOptions): Promise<RunNodeResult> {
 			parameters: options.parameters,
 			credentials: { aimlApi: { id: '1', name: 'AI/ML API' } },
 			...(options.continueOnFail ? { onError: 'continueRegularOutput' as const, continueOnFail: true } : {}),
+			...(options.retryOnFail
+				? { retryOnFail: true, maxTries: options.retryOnFail.maxTries, waitBetweenTries: options.retryOnFail.waitBetweenTries ?? 1 }
+				: {}),
 		},
 	];
 	let connections: IConnections = { Source: { main: [[{ node: nodeName, type: NodeConnectionTypes.Main, index: 0 }]] } };

@@ -18,8 +18,10 @@ import {
 	toHttpFailure,
 } from './errors';
 import { type GenerationResponse, failureReason, parseGenerationResponse, statusKind } from './generationResponse';
+import { logReuse, logSubmission } from './generationLog';
 import { generationJson, outputItem } from './output';
 import type { GenerationRequest } from './requestBody';
+import { RetryMemory } from './retryMemory';
 import { SLEEP_SLICE_MS, isCancelled, sleepUntil } from './sleep';
 import { runsAsTool } from './toolRun';
 import { sleep } from 'n8n-workflow';
@@ -57,6 +59,8 @@ export interface GenerationJob {
 	done: boolean;
 	/** A POST was in flight when the execution was cancelled: it may have created a generation. */
 	submissionInterrupted?: boolean;
+	/** The POST failed in a way that may have created a generation whose ID never came back. */
+	submissionUncertain?: boolean;
 	submitAttempts?: number;
 	firstSubmitAt?: number;
 	deadline: number;
@@ -85,6 +89,7 @@ export class GenerationBatch {
 		readonly settings: RunSettings,
 		private readonly continueOnFail: boolean,
 		private readonly downloadVideo: boolean,
+		private readonly retryMemory: RetryMemory | undefined,
 	) {}
 
 	static async start(ctx: IExecuteFunctions): Promise<GenerationBatch> {
@@ -92,7 +97,8 @@ export class GenerationBatch {
 		const transport = await createTransport(ctx);
 		// As an AI agent tool the node answers with JSON only.
 		const asTool = runsAsTool(ctx);
-		return new GenerationBatch(ctx, transport, settings, ctx.continueOnFail(), settings.downloadVideo && !asTool);
+		const downloadVideo = settings.downloadVideo && !asTool;
+		return new GenerationBatch(ctx, transport, settings, ctx.continueOnFail(), downloadVideo, RetryMemory.of(ctx));
 	}
 
 	private get node() {
@@ -121,11 +127,28 @@ export class GenerationBatch {
 			this.jobs.push(job);
 			try {
 				Object.assign(job, await build(itemIndex));
+				this.restoreEarlierTry(job);
 			} catch (error) {
 				const failure = asNodeFailure(this.node, error, itemIndex);
 				if (!this.continueOnFail) throw failure;
 				this.fail(job, failure);
 			}
+		}
+	}
+
+	/** Retry On Fail: what an earlier try of this node run got for the job is used, not paid again. */
+	private restoreEarlierTry(job: GenerationJob): void {
+		const restored = this.retryMemory?.restore(job, { downloadVideo: this.downloadVideo, maxWaitMs: this.settings.maxWaitMs });
+		if (restored?.failure) this.fail(job, restored.failure);
+		if (restored?.reused && job.generationId) logReuse(this.ctx, job.itemIndex, job.generationId, this.transport.secrets);
+	}
+
+	/** Runs every job to its end (see drive), then notes where each ended for a Retry On Fail. */
+	async run(mode: RunMode): Promise<void> {
+		try {
+			await this.drive(mode);
+		} finally {
+			this.retryMemory?.record(this.jobs);
 		}
 	}
 
@@ -136,7 +159,7 @@ export class GenerationBatch {
 	 * failure (no Continue On Fail) or a cancel, requests in flight are awaited first, so any
 	 * generation they create is known and reported.
 	 */
-	async run(mode: RunMode): Promise<void> {
+	private async drive(mode: RunMode): Promise<void> {
 		const inFlight = new Map<GenerationJob, Promise<void>>();
 		for (;;) {
 			if (this.halted || isCancelled(this.signal)) {
@@ -207,6 +230,7 @@ export class GenerationBatch {
 				return;
 			}
 			const nothingCreated = isSafeToResubmit(failure) || (failure.status !== undefined && failure.status < 500);
+			job.submissionUncertain = !nothingCreated;
 			const attempts = job.submitAttempts > 1 ? ` (tried ${job.submitAttempts} times)` : '';
 			this.fail(
 				job,
@@ -224,6 +248,7 @@ export class GenerationBatch {
 		const response = parseGenerationResponse(raw);
 		const generationId = typeof response?.id === 'string' ? response.id.trim() : '';
 		if (!response || !generationId) {
+			job.submissionUncertain = true;
 			this.fail(
 				job,
 				operationError(this.node, 'AI/ML API accepted the submission but its answer has no generation ID', {
@@ -236,6 +261,7 @@ export class GenerationBatch {
 		}
 		const now = Date.now();
 		job.generationId = generationId;
+		logSubmission(this.ctx, job.itemIndex, generationId, this.transport.secrets);
 		job.deadline = now + this.settings.maxWaitMs;
 		job.nextPollAt = now + this.settings.pollIntervalMs;
 		if (mode === 'submitOnly') {
