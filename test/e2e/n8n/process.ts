@@ -7,6 +7,8 @@ export interface ManagedProcess {
 	exitCode: number | null;
 	output(): string;
 	stop(): Promise<void>;
+	/** Sends `signal` to the whole process group (SIGKILL: a crash) and waits until it is gone. */
+	kill(signal: 'SIGKILL' | 'SIGTERM'): Promise<void>;
 	done: Promise<void>;
 }
 
@@ -25,7 +27,8 @@ export function spawnManaged(
 	const out: Buffer[] = [];
 	const err: Buffer[] = [];
 	const both: Buffer[] = [];
-	const log = opts.logFile ? fs.createWriteStream(opts.logFile) : undefined;
+	// Appended: a restarted n8n keeps what the earlier process printed (a crash post-mortem).
+	const log = opts.logFile ? fs.createWriteStream(opts.logFile, { flags: 'a' }) : undefined;
 	child.stdout?.on('data', (chunk: Buffer) => {
 		out.push(chunk);
 		both.push(chunk);
@@ -76,6 +79,10 @@ export function spawnManaged(
 		stdout: () => Buffer.concat(out).toString('utf8'),
 		stderr: () => Buffer.concat(err).toString('utf8'),
 		signal: () => exitSignal,
+		async kill(signal: 'SIGKILL' | 'SIGTERM') {
+			killGroup(signal);
+			await done;
+		},
 		async stop() {
 			if (state.exited) {
 				killGroup('SIGKILL'); // stray grandchildren

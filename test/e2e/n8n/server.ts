@@ -159,6 +159,11 @@ export class Server implements N8nServer {
 	async stop(): Promise<void> {
 		await this.environment.stopServer();
 	}
+
+	async crash(): Promise<void> {
+		await this.proc.kill('SIGKILL');
+		await this.environment.stopServer();
+	}
 }
 
 interface PublicationStatus {

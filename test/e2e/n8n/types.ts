@@ -176,6 +176,8 @@ export interface N8nServer {
 	/** Boot time (spawn → readiness + login). */
 	bootMs: number;
 	stop(): Promise<void>;
+	/** Kills n8n with SIGKILL (a crash: no graceful shutdown); log() keeps what it printed. */
+	crash(): Promise<void>;
 }
 
 export interface N8nEnvironmentOptions {
