@@ -32,6 +32,7 @@ import {
 import { MODEL_ID, sampleVideoBytes, startSimulator, type Simulator } from '../simulator';
 import { SAMPLE_VIDEO_DURATION_SECONDS } from '../simulator/media';
 import { fs, fsp, net, path } from '../support/node';
+import { startCallbackReceiver } from './callbackReceiver';
 
 const INSTALL_TIMEOUT_MS = 30 * 60_000;
 const BOOT_TIMEOUT_MS = 3 * 60_000;
@@ -291,42 +292,64 @@ describe('examples/ in a real n8n against the simulator', () => {
 		);
 
 		test(
-			'(b) webhook-submit-wait-get: the webhook answers with the finished generation',
+			'(b) webhook-submit-wait-get: answers with the generation ID at once, waits 70 s in the database, uploads the MP4 to the callback URL',
 			async () => {
 				const webhook = workflowNodes(examples.webhook).find((node) => node.type === 'n8n-nodes-base.webhook');
 				await server.activateWorkflow(ids.webhook);
-				const body = {
-					prompt: 'A paper boat floats down the rain gutter',
-					videoUrl: 'https://example.com/videos/street-gutter.mp4',
-					maskUrl: 'https://example.com/videos/street-gutter-boat-mask.mp4',
-				};
+				const receiver = await startCallbackReceiver();
+				try {
+					const body = {
+						prompt: 'A paper boat floats down the rain gutter',
+						videoUrl: 'https://example.com/videos/street-gutter.mp4',
+						maskUrl: 'https://example.com/videos/street-gutter-boat-mask.mp4',
+						callbackUrl: receiver.url('videos/paper-boat'),
+					};
+					const afterId = await server.lastExecutionId(ids.webhook);
+					const calledAt = Date.now();
+					const response = await server.callWebhook(String(webhook?.parameters.path), { body, timeoutMs: RUN_TIMEOUT_MS });
 
-				const { response, execution } = await server.runWebhook(ids.webhook, String(webhook?.parameters.path), {
-					body,
-					timeoutMs: RUN_TIMEOUT_MS,
-				});
+					expect(response.status).toBe(202);
+					const answer = response.json<Record<string, unknown>>();
+					expect(answer).toEqual({ generationId: expect.stringMatching(GENERATION_ID), status: 'queued' });
+					expect(sim.generations.get(answer.generationId as string)?.body).toMatchObject({
+						prompt: body.prompt,
+						video_url: body.videoUrl,
+						mask_video_url: body.maskUrl,
+					});
+					// Status "waiting" is n8n's saved wait: an in-memory wait (under 65 s) shows as "running".
+					const waiting = await server.waitForExecution(ids.webhook, { afterId });
+					expect(waiting.status).toBe('waiting');
+					expect(receiver.received).toHaveLength(0);
 
-				expect(response.status).toBe(200);
-				expect(String(response.headers['content-type'])).toMatch(/^application\/json/);
-				const answer = response.json<Record<string, unknown>>();
-				const record = expectCompletedGeneration(answer);
-				expect(record.body).toMatchObject({ prompt: body.prompt, video_url: body.videoUrl, mask_video_url: body.maskUrl });
+					const [upload] = await receiver.waitFor(1, 2 * RUN_TIMEOUT_MS);
+					const execution = await server.getExecution(waiting.executionId as string, { pastWaiting: true });
+					expect(execution.status).toBe('success');
+					expect(execution.mode).toBe('webhook');
+					expect(execution.nodeNames()).toEqual([
+						'Webhook',
+						'Submit Generation',
+						'Respond with Generation ID',
+						'Wait 70 s',
+						'Get Result',
+						'Upload Video to Callback',
+					]);
+					expect(upload.at - calledAt).toBeGreaterThanOrEqual(70_000);
+					expect(upload.path).toBe('/videos/paper-boat');
+					expect(upload.headers['x-generation-id']).toBe(answer.generationId);
+					expect(String(upload.headers['content-type'])).toMatch(/^video\/mp4/);
+					expect(upload.body.equals(SAMPLE)).toBe(true);
+					const [got] = execution.items('Get Result');
+					expectCompletedGeneration(got.json);
+					expect(got.json.generationId).toBe(answer.generationId);
+					expect(got.pairedItem).toEqual({ item: 0 });
 
-				expect(execution.status).toBe('success');
-				expect(execution.mode).toBe('webhook');
-				expect(execution.nodeNames()).toEqual(['Webhook', 'Submit Generation', 'Wait', 'Get Result']);
-				const [submitted] = execution.items('Submit Generation');
-				expect(submitted.json).toMatchObject({ generationId: record.id, status: 'queued' });
-				expect(submitted.pairedItem).toEqual({ item: 0 });
-				const [got] = execution.items('Get Result');
-				expect(got.json).toEqual(answer);
-				expect(got.pairedItem).toEqual({ item: 0 });
-				expect(got.binary).toBeUndefined();
-
-				expectOnePostPerPrompt([body.prompt]);
-				expect(sim.counters().downloads).toBe(0);
+					expectOnePostPerPrompt([body.prompt]);
+					expect(sim.counters().downloads).toBe(1);
+				} finally {
+					await receiver.close();
+				}
 			},
-			RUN_TIMEOUT_MS,
+			3 * RUN_TIMEOUT_MS,
 		);
 
 		test(

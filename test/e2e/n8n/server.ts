@@ -125,13 +125,13 @@ export class Server implements N8nServer {
 		throw new Error(`no new execution of workflow ${workflowId} after ${opts.afterId ?? 'none'}`);
 	}
 
-	async getExecution(id: string, opts: { timeoutMs?: number } = {}): Promise<ExecutionResult> {
+	async getExecution(id: string, opts: { timeoutMs?: number; pastWaiting?: boolean } = {}): Promise<ExecutionResult> {
 		const started = Date.now();
 		const deadline = started + (opts.timeoutMs ?? EXECUTION_TIMEOUT_MS);
 		let pollMs = 50;
 		for (;;) {
 			const execution = await this.rest<RestExecution>('GET', `/executions/${encodeURIComponent(id)}`);
-			const done = execution.finished || TERMINAL_STATUSES.has(execution.status);
+			const done = execution.finished || (TERMINAL_STATUSES.has(execution.status) && !(opts.pastWaiting && execution.status === 'waiting'));
 			if (done && execution.data) {
 				const data = typeof execution.data === 'string' ? parseFlatted(execution.data) : execution.data;
 				return toExecutionResult(

@@ -164,8 +164,8 @@ export interface N8nServer {
 	): Promise<{ response: WebhookResponse; execution: ExecutionResult }>;
 	/** The newest execution id of a workflow (undefined if none). */
 	lastExecutionId(workflowId: string): Promise<string | undefined>;
-	/** Waits for execution `id` to stop and returns it. */
-	getExecution(id: string, opts?: { timeoutMs?: number }): Promise<ExecutionResult>;
+	/** Waits for execution `id` to stop and returns it (pastWaiting: not at a Wait node, but finished). */
+	getExecution(id: string, opts?: { timeoutMs?: number; pastWaiting?: boolean }): Promise<ExecutionResult>;
 	/** Waits for an execution of the workflow newer than `afterId` to stop and returns it. */
 	waitForExecution(
 		workflowId: string,
