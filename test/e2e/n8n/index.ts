@@ -54,3 +54,4 @@ export { createN8nEnvironment } from './environment';
 export { parseCliRun, parseFlatted } from './results';
 export { freePort } from './process';
 export { isN8n1 } from './lines';
+export { type QueueCluster, type QueueWorker, startQueueCluster } from './queue';

@@ -3,12 +3,13 @@ import { childProcess, clearTimeout, crypto, fs, fsp, http, net, process, setTim
 import type { CommandResult } from './types';
 
 export interface ManagedProcess {
+	pid?: number;
 	exited: boolean;
 	exitCode: number | null;
 	output(): string;
 	stop(): Promise<void>;
 	/** Sends `signal` to the whole process group (SIGKILL: a crash) and waits until it is gone. */
-	kill(signal: 'SIGKILL' | 'SIGTERM'): Promise<void>;
+	kill(signal: 'SIGKILL' | 'SIGTERM' | 'SIGINT'): Promise<void>;
 	done: Promise<void>;
 }
 
@@ -16,12 +17,13 @@ export interface ManagedProcess {
 export function spawnManaged(
 	command: string,
 	args: string[],
-	opts: { cwd?: string; env: Record<string, string>; logFile?: string; inheritStderr?: boolean },
+	opts: { cwd?: string; env: Record<string, string>; logFile?: string; inheritStderr?: boolean; uid?: number; gid?: number },
 ): ManagedProcess & { stdout: () => string; stderr: () => string; signal: () => string | null } {
 	const child = childProcess.spawn(command, args, {
 		cwd: opts.cwd,
 		env: opts.env,
 		detached: true,
+		...(opts.uid !== undefined ? { uid: opts.uid, gid: opts.gid } : {}),
 		stdio: ['ignore', 'pipe', opts.inheritStderr ? 'inherit' : 'pipe'],
 	});
 	const out: Buffer[] = [];
@@ -68,6 +70,7 @@ export function spawnManaged(
 		}
 	};
 	return {
+		pid: child.pid,
 		get exited() {
 			return state.exited;
 		},
@@ -79,7 +82,7 @@ export function spawnManaged(
 		stdout: () => Buffer.concat(out).toString('utf8'),
 		stderr: () => Buffer.concat(err).toString('utf8'),
 		signal: () => exitSignal,
-		async kill(signal: 'SIGKILL' | 'SIGTERM') {
+		async kill(signal: 'SIGKILL' | 'SIGTERM' | 'SIGINT') {
 			killGroup(signal);
 			await done;
 		},

@@ -1,0 +1,294 @@
+/**
+ * n8n 2.41.1 in queue mode (test/e2e/n8n/queue.ts): PostgreSQL, Redis, a main instance and two
+ * workers, against the simulator in this jest process, with binary data at queue mode's
+ * default (the database). The durable pattern is examples/webhook-submit-wait-get.json as it
+ * ships (70 s Wait), polling at 0.5 s. Each test prints what it measured (per-worker counts,
+ * crash outcomes) on one `queue-mode:` line.
+ */
+import { AIML_API_CREDENTIAL_TYPE, WAN_VACE_NODE_TYPE, ensureN8n, packPackage, startQueueCluster, type QueueCluster, type QueueWorker, type WorkflowImport } from './n8n';
+import { EXAMPLE_FILES, exampleCredential, loadExample, workflowNodes } from './examples';
+import { startCallbackReceiver, type CallbackReceiver, type ReceivedUpload } from './callbackReceiver';
+import { MAIN_FIELDS } from '../../nodes/WanVace/descriptions/properties';
+import { type Simulator, sampleVideoBytes, startSimulator } from '../simulator';
+import { delay, fsp, log, path } from '../support/node';
+
+const INSTALL_TIMEOUT_MS = 30 * 60_000;
+const BOOT_TIMEOUT_MS = 4 * 60_000;
+const SAMPLE = sampleVideoBytes();
+const GENERATE_PATH = 'queue-generate';
+const DURABLE_WAIT_MS = 70_000;
+
+const main = (node: string) => ({ main: [[{ node, type: 'main', index: 0 }]] });
+
+/** Webhook (answers on receipt) → Generate (Download Video) → HTTP Request uploading the MP4 to `callbackUrl`. */
+function generateWorkflow(): WorkflowImport {
+	return {
+		name: 'queue: webhook → generate → upload',
+		nodes: [
+			{
+				name: 'Webhook',
+				type: 'n8n-nodes-base.webhook',
+				typeVersion: 2,
+				webhookId: '0b7e6a52-62a4-4f1e-9b0e-8f7f6c1a2b01',
+				parameters: { httpMethod: 'POST', path: GENERATE_PATH, responseMode: 'onReceived', options: {} },
+			},
+			{
+				name: 'Generate',
+				type: WAN_VACE_NODE_TYPE,
+				typeVersion: 1,
+				parameters: {
+					operation: 'generate',
+					[MAIN_FIELDS.prompt]: '={{ $json.body.prompt }}',
+					[MAIN_FIELDS.videoUrl]: 'https://example.com/source.mp4',
+					[MAIN_FIELDS.maskUrl]: 'https://example.com/mask.mp4',
+					runOptions: { pollIntervalSeconds: 0.5, downloadVideo: true },
+				},
+				credentials: { [AIML_API_CREDENTIAL_TYPE]: { id: 'REPLACE_WITH_CREDENTIAL_ID', name: 'AI/ML API' } },
+			},
+			{
+				name: 'Upload',
+				type: 'n8n-nodes-base.httpRequest',
+				typeVersion: 4.2,
+				parameters: {
+					method: 'POST',
+					url: "={{ $('Webhook').item.json.body.callbackUrl }}",
+					sendHeaders: true,
+					headerParameters: { parameters: [{ name: 'X-Generation-Id', value: '={{ $json.generationId }}' }] },
+					sendBody: true,
+					contentType: 'binaryData',
+					inputDataFieldName: 'data',
+					options: {},
+				},
+			},
+		],
+		connections: { Webhook: main('Generate'), Generate: main('Upload') },
+	};
+}
+
+interface RestExecutionSummary {
+	id: string;
+	status: string;
+	workflowId: string;
+}
+
+describe('queue mode: main + 2 workers, PostgreSQL, Redis', () => {
+	let cluster: QueueCluster;
+	let sim: Simulator;
+	let receiver: CallbackReceiver;
+	let tarball: string | undefined;
+	const ids = { generate: '', durable: '' };
+	const durable = loadExample(EXAMPLE_FILES.webhookSubmitWaitGet, { pollIntervalSeconds: 0.5 });
+	const durablePath = String(workflowNodes(durable).find((node) => node.type === 'n8n-nodes-base.webhook')?.parameters.path);
+
+	beforeAll(async () => {
+		await ensureN8n();
+		tarball = await packPackage();
+		sim = await startSimulator({ generationMs: 3000 });
+		receiver = await startCallbackReceiver();
+		// Shorter Bull locks than n8n's defaults (60 s lock, 30 s stall check), so that a killed
+		// worker's jobs are noticed within seconds; the README gives what the defaults mean.
+		cluster = await startQueueCluster({
+			tarball,
+			workers: 2,
+			env: { QUEUE_WORKER_LOCK_DURATION: '10000', QUEUE_WORKER_LOCK_RENEW_TIME: '2000', QUEUE_WORKER_STALLED_INTERVAL: '5000' },
+		});
+		await cluster.main.importCredentials([exampleCredential({ apiKey: sim.apiKey, baseUrl: sim.baseUrl })]);
+		[ids.generate, ids.durable] = await cluster.main.importWorkflows([generateWorkflow(), durable]);
+		await cluster.server.activateWorkflow(ids.generate);
+		await cluster.server.activateWorkflow(ids.durable);
+	}, INSTALL_TIMEOUT_MS);
+
+	afterAll(async () => {
+		await cluster?.dispose();
+		await receiver?.close();
+		await sim?.close();
+		if (tarball) await fsp.rm(path.dirname(tarball), { recursive: true, force: true });
+	}, BOOT_TIMEOUT_MS);
+
+	beforeEach(() => {
+		sim.reset();
+		receiver.received.length = 0;
+	});
+
+	/** Every execution of the workflow, newest first (n8n lists at most 100 per page). */
+	async function executions(workflowId: string): Promise<RestExecutionSummary[]> {
+		const filter = encodeURIComponent(JSON.stringify({ workflowId }));
+		const all: RestExecutionSummary[] = [];
+		let cursor: string | null | undefined;
+		do {
+			const page = cursor ? `&cursor=${encodeURIComponent(cursor)}` : '';
+			const list = await cluster.server.rest<{ results: RestExecutionSummary[]; nextCursor?: string | null }>(
+				'GET',
+				`/executions?filter=${filter}&limit=100${page}`,
+			);
+			all.push(...list.results);
+			cursor = list.nextCursor;
+		} while (cursor);
+		return all;
+	}
+
+	/** IDs of the workflow's executions so far, to tell the new ones apart. */
+	async function existing(workflowId: string): Promise<Set<string>> {
+		return new Set((await executions(workflowId)).map((execution) => execution.id));
+	}
+
+	/** Waits until `count` executions newer than `before` are in a state `done` accepts; returns the new ones. */
+	async function untilNew(workflowId: string, before: Set<string>, count: number, done: (status: string) => boolean, timeoutMs: number) {
+		const deadline = Date.now() + timeoutMs;
+		for (;;) {
+			const fresh = (await executions(workflowId)).filter((execution) => !before.has(execution.id));
+			if (fresh.length >= count && fresh.every((execution) => done(execution.status))) return fresh;
+			if (Date.now() > deadline) throw new Error(`new executions of ${workflowId}: ${JSON.stringify(fresh.map((e) => e.status))}`);
+			await delay(500);
+		}
+	}
+
+	/** Which worker started each of these executions. */
+	function perWorker(executionIds: string[], workers: QueueWorker[] = cluster.workers) {
+		return Object.fromEntries(workers.map((worker) => [worker.name, worker.executions().filter((id) => executionIds.includes(id)).length]));
+	}
+
+	/** The uploads, one per generation, each the intact MP4 of the generation its header names. */
+	function expectIntactUploads(uploads: ReceivedUpload[], promptOf: (upload: ReceivedUpload) => string) {
+		for (const upload of uploads) {
+			const id = String(upload.headers['x-generation-id']);
+			expect(sim.generations.get(id)?.body.prompt).toBe(promptOf(upload));
+			expect(upload.body.equals(SAMPLE)).toBe(true);
+		}
+		expect(new Set(uploads.map((upload) => upload.headers['x-generation-id'])).size).toBe(uploads.length);
+	}
+
+	async function callConcurrently(count: number, call: (index: number) => Promise<void>, parallel = 20) {
+		let next = 0;
+		await Promise.all(
+			Array.from({ length: parallel }, async () => {
+				while (next < count) await call(next++);
+			}),
+		);
+	}
+
+	it('20 Generate executions run on both workers: all complete, 1 POST per generation, pairedItem right, videos intact', async () => {
+		const before = await existing(ids.generate);
+		await callConcurrently(20, async (index) => {
+			const response = await cluster.server.callWebhook(GENERATE_PATH, {
+				body: { prompt: `queue generate ${index}`, callbackUrl: receiver.url(`generate/${index}`) },
+			});
+			expect(response.status).toBe(200);
+		});
+		const uploads = await receiver.waitFor(20, 3 * 60_000);
+		expectIntactUploads(uploads, (upload) => `queue generate ${upload.path.split('/').pop()}`);
+		expect(sim.counters()).toMatchObject({ posts: 20, acceptedPosts: 20 });
+
+		const list = await untilNew(ids.generate, before, 20, (status) => status === 'success', 60_000);
+		expect(list.map((execution) => execution.status)).toEqual(Array(20).fill('success'));
+		for (const { id } of list) {
+			const execution = await cluster.server.getExecution(id);
+			expect(execution.items('Generate').map((item) => item.pairedItem)).toEqual([{ item: 0 }]);
+			expect(execution.items('Upload').map((item) => item.pairedItem)).toEqual([{ item: 0 }]);
+			expect(execution.items('Generate')[0].binary?.data).toMatchObject({ bytes: SAMPLE.length, id: expect.stringMatching(/^database:/) });
+		}
+		const counts = perWorker(list.map((execution) => execution.id));
+		log(`queue-mode: 20 Generate executions per worker ${JSON.stringify(counts)}`);
+		expect(Object.values(counts).reduce((a, b) => a + b, 0)).toBe(20);
+		for (const count of Object.values(counts)) expect(count).toBeGreaterThan(0);
+	}, 5 * 60_000);
+
+	it('100 calls of the durable example, main restarted while they wait 70 s: every one completes with its generation ID, 0 extra POSTs', async () => {
+		const answers = new Map<string, string>();
+		const before = await existing(ids.durable);
+		const calledAt = Date.now();
+		await callConcurrently(100, async (index) => {
+			const response = await cluster.server.callWebhook(durablePath, {
+				body: {
+					prompt: `queue durable ${index}`,
+					videoUrl: `https://example.com/videos/${index}.mp4`,
+					maskUrl: `https://example.com/videos/${index}-mask.mp4`,
+					callbackUrl: receiver.url(`durable/${index}`),
+				},
+			});
+			expect(response.status).toBe(202);
+			answers.set(`/durable/${index}`, response.json<{ generationId: string }>().generationId);
+		});
+		const answeredMs = Date.now() - calledAt;
+		const waiting = await untilNew(ids.durable, before, 100, (status) => status === 'waiting', 60_000);
+		const restartStarted = Date.now();
+		await cluster.restartMain();
+		const restartMs = Date.now() - restartStarted;
+		expect(Date.now() - calledAt).toBeLessThan(DURABLE_WAIT_MS); // the restart happened during the wait
+
+		const uploads = await receiver.waitFor(100, 4 * 60_000);
+		expectIntactUploads(uploads, (upload) => `queue durable ${upload.path.split('/').pop()}`);
+		for (const upload of uploads) expect(upload.headers['x-generation-id']).toBe(answers.get(upload.path));
+		expect(sim.counters()).toMatchObject({ posts: 100, acceptedPosts: 100 });
+		const finished = await untilNew(ids.durable, before, 100, (status) => status === 'success', 60_000);
+		expect(finished).toHaveLength(100);
+		const counts = perWorker(waiting.map((execution) => execution.id));
+		const lastUploadMs = Math.max(...uploads.map((upload) => upload.at)) - calledAt;
+		log(
+			`queue-mode: 100 durable calls answered in ${answeredMs} ms; main restart ${restartMs} ms during the wait; last upload ${lastUploadMs} ms after the first call; execution starts per worker, 200 = 100 submits + 100 resumes: ${JSON.stringify(counts)}`,
+		);
+		for (const count of Object.values(counts)) expect(count).toBeGreaterThan(0);
+	}, 8 * 60_000);
+
+	it('a worker killed with SIGKILL mid-Generate: its executions fail (not rerun), every ID it created is in its log; durable calls lose nothing', async () => {
+		sim.options.generationMs = 30_000;
+		const durableAnswers = new Map<string, string>();
+		const beforeDurable = await existing(ids.durable);
+		await callConcurrently(10, async (index) => {
+			const response = await cluster.server.callWebhook(durablePath, {
+				body: {
+					prompt: `kill durable ${index}`,
+					videoUrl: 'https://example.com/videos/a.mp4',
+					maskUrl: 'https://example.com/videos/a-mask.mp4',
+					callbackUrl: receiver.url(`durable/${index}`),
+				},
+			});
+			durableAnswers.set(`/durable/${index}`, response.json<{ generationId: string }>().generationId);
+		});
+		// The durable executions are saved in their Wait before the worker dies.
+		await untilNew(ids.durable, beforeDurable, 10, (status) => status === 'waiting', 60_000);
+		const beforeGenerate = await existing(ids.generate);
+		await callConcurrently(10, async (index) => {
+			await cluster.server.callWebhook(GENERATE_PATH, { body: { prompt: `kill generate ${index}`, callbackUrl: receiver.url(`generate/${index}`) } });
+		});
+		const deadline = Date.now() + 60_000;
+		while (sim.generations.size < 20 || sim.log.some((entry) => entry.route === 'submit' && entry.closedAt === undefined)) {
+			if (Date.now() > deadline) throw new Error(`only ${sim.generations.size} generations were created`);
+			await delay(100);
+		}
+		await delay(1000);
+		const generateRuns = (await executions(ids.generate)).filter((execution) => !beforeGenerate.has(execution.id));
+		const runIds = generateRuns.map((execution) => execution.id);
+		const [victim] = [...cluster.workers].sort((a, b) => perWorker(runIds, [b])[b.name] - perWorker(runIds, [a])[a.name]);
+		const victimRuns = perWorker(runIds, [victim])[victim.name];
+		const victimLog = () => victim.log();
+		const killedAt = Date.now();
+		await victim.crash();
+
+		// Every generation the killed worker created is named in its log.
+		const createdByVictim = [...sim.generations.values()].filter((g) => victimLog().includes(`submitted generation ${g.id}`));
+		const lostFromLog = [...sim.generations.values()].filter(
+			(g) => String(g.body.prompt).startsWith('kill generate') && !cluster.workers.some((worker) => worker.log().includes(`submitted generation ${g.id}`)),
+		);
+		expect(lostFromLog).toEqual([]);
+		expect(createdByVictim.length).toBeGreaterThan(0);
+
+		const outcome = await untilNew(ids.generate, beforeGenerate, 10, (status) => status !== 'running' && status !== 'new', 3 * 60_000);
+		const statuses: Record<string, number> = {};
+		for (const execution of outcome) statuses[execution.status] = (statuses[execution.status] ?? 0) + 1;
+		const settledMs = Date.now() - killedAt;
+		// Not rerun elsewhere: no generation was submitted again.
+		expect(sim.counters().posts).toBe(20);
+		expect(statuses.success ?? 0).toBe(10 - victimRuns);
+
+		const uploads = await receiver.waitFor(10 + (10 - victimRuns), 3 * 60_000);
+		const durableUploads = uploads.filter((upload) => upload.path.startsWith('/durable/'));
+		for (const upload of durableUploads) expect(upload.headers['x-generation-id']).toBe(durableAnswers.get(upload.path));
+		expect(durableUploads).toHaveLength(10);
+		expectIntactUploads(uploads, (upload) => `kill ${upload.path.split('/')[1]} ${upload.path.split('/').pop()}`);
+		expect(sim.counters().posts).toBe(20);
+		log(
+			`queue-mode: SIGKILL of ${victim.name} running ${victimRuns} of 10 Generate executions: outcome ${JSON.stringify(statuses)} within ${settledMs} ms (lock 10 s, stall check 5 s); ${createdByVictim.length} generations in its log; 10/10 durable calls completed`,
+		);
+	}, 8 * 60_000);
+});
