@@ -38,6 +38,8 @@ export interface BenchConfig {
 	latencySlackMs: number;
 	/** Rate-limited wall time / no-fault wall time must stay at or under this. */
 	rateLimitSlowdownLimit: number;
+	/** Section 6: n8n in queue mode (PostgreSQL, Redis, main + workers). */
+	queue: { jobs: number; generationMs: number; downloadBytes: number };
 }
 
 export const FULL: BenchConfig = {
@@ -54,6 +56,7 @@ export const FULL: BenchConfig = {
 	memoryLimitBytes: 64 * MiB,
 	latencySlackMs: 100,
 	rateLimitSlowdownLimit: 2,
+	queue: { jobs: 100, generationMs: 10_000, downloadBytes: 200 * MiB },
 };
 
 /** A fast smoke run: same measurements, smaller numbers (speedup target scaled to 0.4 × N). */
@@ -69,6 +72,7 @@ export const QUICK: BenchConfig = {
 	downloadSizes: [20 * MiB, 100 * MiB],
 	rateLimit: { ...FULL.rateLimit, longerGenerationMs: undefined },
 	speedupTarget: 4,
+	queue: { jobs: 20, generationMs: 2000, downloadBytes: 50 * MiB },
 };
 
 /** The node's default Run Options > Max Concurrent Requests. */

@@ -7,17 +7,20 @@ import { N8N_USER_FOLDER } from '../test/harness/env';
 import { fs, log, logError, process } from '../test/support/node';
 import { type BenchConfig, FULL, QUICK } from './config';
 import { type Section, allPassed, formatTable, formatValue } from './report';
+import { queueSection } from './queue';
 import { type Progress, batchSection, memorySection, rateLimitSection } from './sections';
 
 const SECTIONS: Record<string, (config: BenchConfig, progress: Progress) => Promise<Section>> = {
 	batch: batchSection,
 	ratelimit: rateLimitSection,
 	memory: memorySection,
+	queue: queueSection,
 };
 
 const USAGE = `Usage: npm run bench -- [--quick] [--json] [--only ${Object.keys(SECTIONS).join(',')}] [--seed <n>]
 
-  --quick   a fast smoke run: N=10, T=1 s, poll 0.5 s, 20 and 100 MiB downloads (about 1 min)
+  --quick   a fast smoke run: N=10, T=1 s, poll 0.5 s, 20 and 100 MiB downloads (about 1 min,
+            plus about 3 min for the queue section: 20 jobs, T=2 s, a 50 MiB download)
   --json    print the report as JSON instead of a table
   --only    run only these sections (comma-separated)
   --seed    seed of the simulator's fault RNG for the rate-limit run (default ${FULL.rateLimit.seed})`;

@@ -25,6 +25,9 @@ bash scripts/ensure-chromium.sh >/dev/null
 # (README "Supported n8n versions"): its install is cached too (~4-7 min cold).
 N8N1_VERSION="${N8N1_VERSION:-1.123.81}"
 if [ $# -eq 0 ]; then N8N_VERSION="$N8N1_VERSION" bash scripts/ensure-n8n.sh >/dev/null; fi
+# The queue-mode suite (test/e2e/queue-mode.test.ts) starts its own PostgreSQL and Redis from
+# Debian's packages: apt-get installs them here when missing (CI runs as root).
+bash scripts/ensure-queue-services.sh >/dev/null
 npx jest "$@"
 if [ $# -eq 0 ]; then
   echo "test: the example suite on n8n $N8N1_VERSION" >&2

@@ -5,71 +5,17 @@
  * ships (70 s Wait), polling at 0.5 s. Each test prints what it measured (per-worker counts,
  * crash outcomes) on one `queue-mode:` line.
  */
-import { AIML_API_CREDENTIAL_TYPE, WAN_VACE_NODE_TYPE, ensureN8n, packPackage, startQueueCluster, type QueueCluster, type QueueWorker, type WorkflowImport } from './n8n';
+import { ensureN8n, packPackage, startQueueCluster, type QueueCluster, type QueueWorker } from './n8n';
 import { EXAMPLE_FILES, exampleCredential, loadExample, workflowNodes } from './examples';
 import { startCallbackReceiver, type CallbackReceiver, type ReceivedUpload } from './callbackReceiver';
-import { MAIN_FIELDS } from '../../nodes/WanVace/descriptions/properties';
+import { GENERATE_PATH, callConcurrently, executions, existing, generateWorkflow, untilNew } from './queue-workloads';
 import { type Simulator, sampleVideoBytes, startSimulator } from '../simulator';
 import { delay, fsp, log, path } from '../support/node';
 
 const INSTALL_TIMEOUT_MS = 30 * 60_000;
 const BOOT_TIMEOUT_MS = 4 * 60_000;
 const SAMPLE = sampleVideoBytes();
-const GENERATE_PATH = 'queue-generate';
 const DURABLE_WAIT_MS = 70_000;
-
-const main = (node: string) => ({ main: [[{ node, type: 'main', index: 0 }]] });
-
-/** Webhook (answers on receipt) → Generate (Download Video) → HTTP Request uploading the MP4 to `callbackUrl`. */
-function generateWorkflow(): WorkflowImport {
-	return {
-		name: 'queue: webhook → generate → upload',
-		nodes: [
-			{
-				name: 'Webhook',
-				type: 'n8n-nodes-base.webhook',
-				typeVersion: 2,
-				webhookId: '0b7e6a52-62a4-4f1e-9b0e-8f7f6c1a2b01',
-				parameters: { httpMethod: 'POST', path: GENERATE_PATH, responseMode: 'onReceived', options: {} },
-			},
-			{
-				name: 'Generate',
-				type: WAN_VACE_NODE_TYPE,
-				typeVersion: 1,
-				parameters: {
-					operation: 'generate',
-					[MAIN_FIELDS.prompt]: '={{ $json.body.prompt }}',
-					[MAIN_FIELDS.videoUrl]: 'https://example.com/source.mp4',
-					[MAIN_FIELDS.maskUrl]: 'https://example.com/mask.mp4',
-					runOptions: { pollIntervalSeconds: 0.5, downloadVideo: true },
-				},
-				credentials: { [AIML_API_CREDENTIAL_TYPE]: { id: 'REPLACE_WITH_CREDENTIAL_ID', name: 'AI/ML API' } },
-			},
-			{
-				name: 'Upload',
-				type: 'n8n-nodes-base.httpRequest',
-				typeVersion: 4.2,
-				parameters: {
-					method: 'POST',
-					url: "={{ $('Webhook').item.json.body.callbackUrl }}",
-					sendHeaders: true,
-					headerParameters: { parameters: [{ name: 'X-Generation-Id', value: '={{ $json.generationId }}' }] },
-					sendBody: true,
-					contentType: 'binaryData',
-					inputDataFieldName: 'data',
-					options: {},
-				},
-			},
-		],
-		connections: { Webhook: main('Generate'), Generate: main('Upload') },
-	};
-}
-
-interface RestExecutionSummary {
-	id: string;
-	status: string;
-	workflowId: string;
-}
 
 describe('queue mode: main + 2 workers, PostgreSQL, Redis', () => {
 	let cluster: QueueCluster;
@@ -110,39 +56,6 @@ describe('queue mode: main + 2 workers, PostgreSQL, Redis', () => {
 		receiver.received.length = 0;
 	});
 
-	/** Every execution of the workflow, newest first (n8n lists at most 100 per page). */
-	async function executions(workflowId: string): Promise<RestExecutionSummary[]> {
-		const filter = encodeURIComponent(JSON.stringify({ workflowId }));
-		const all: RestExecutionSummary[] = [];
-		let cursor: string | null | undefined;
-		do {
-			const page = cursor ? `&cursor=${encodeURIComponent(cursor)}` : '';
-			const list = await cluster.server.rest<{ results: RestExecutionSummary[]; nextCursor?: string | null }>(
-				'GET',
-				`/executions?filter=${filter}&limit=100${page}`,
-			);
-			all.push(...list.results);
-			cursor = list.nextCursor;
-		} while (cursor);
-		return all;
-	}
-
-	/** IDs of the workflow's executions so far, to tell the new ones apart. */
-	async function existing(workflowId: string): Promise<Set<string>> {
-		return new Set((await executions(workflowId)).map((execution) => execution.id));
-	}
-
-	/** Waits until `count` executions newer than `before` are in a state `done` accepts; returns the new ones. */
-	async function untilNew(workflowId: string, before: Set<string>, count: number, done: (status: string) => boolean, timeoutMs: number) {
-		const deadline = Date.now() + timeoutMs;
-		for (;;) {
-			const fresh = (await executions(workflowId)).filter((execution) => !before.has(execution.id));
-			if (fresh.length >= count && fresh.every((execution) => done(execution.status))) return fresh;
-			if (Date.now() > deadline) throw new Error(`new executions of ${workflowId}: ${JSON.stringify(fresh.map((e) => e.status))}`);
-			await delay(500);
-		}
-	}
-
 	/** Which worker started each of these executions. */
 	function perWorker(executionIds: string[], workers: QueueWorker[] = cluster.workers) {
 		return Object.fromEntries(workers.map((worker) => [worker.name, worker.executions().filter((id) => executionIds.includes(id)).length]));
@@ -158,17 +71,8 @@ describe('queue mode: main + 2 workers, PostgreSQL, Redis', () => {
 		expect(new Set(uploads.map((upload) => upload.headers['x-generation-id'])).size).toBe(uploads.length);
 	}
 
-	async function callConcurrently(count: number, call: (index: number) => Promise<void>, parallel = 20) {
-		let next = 0;
-		await Promise.all(
-			Array.from({ length: parallel }, async () => {
-				while (next < count) await call(next++);
-			}),
-		);
-	}
-
 	it('20 Generate executions run on both workers: all complete, 1 POST per generation, pairedItem right, videos intact', async () => {
-		const before = await existing(ids.generate);
+		const before = await existing(cluster.server, ids.generate);
 		await callConcurrently(20, async (index) => {
 			const response = await cluster.server.callWebhook(GENERATE_PATH, {
 				body: { prompt: `queue generate ${index}`, callbackUrl: receiver.url(`generate/${index}`) },
@@ -179,7 +83,7 @@ describe('queue mode: main + 2 workers, PostgreSQL, Redis', () => {
 		expectIntactUploads(uploads, (upload) => `queue generate ${upload.path.split('/').pop()}`);
 		expect(sim.counters()).toMatchObject({ posts: 20, acceptedPosts: 20 });
 
-		const list = await untilNew(ids.generate, before, 20, (status) => status === 'success', 60_000);
+		const list = await untilNew(cluster.server, ids.generate, before, 20, (status) => status === 'success', 60_000);
 		expect(list.map((execution) => execution.status)).toEqual(Array(20).fill('success'));
 		for (const { id } of list) {
 			const execution = await cluster.server.getExecution(id);
@@ -195,7 +99,7 @@ describe('queue mode: main + 2 workers, PostgreSQL, Redis', () => {
 
 	it('100 calls of the durable example, main restarted while they wait 70 s: every one completes with its generation ID, 0 extra POSTs', async () => {
 		const answers = new Map<string, string>();
-		const before = await existing(ids.durable);
+		const before = await existing(cluster.server, ids.durable);
 		const calledAt = Date.now();
 		await callConcurrently(100, async (index) => {
 			const response = await cluster.server.callWebhook(durablePath, {
@@ -210,7 +114,7 @@ describe('queue mode: main + 2 workers, PostgreSQL, Redis', () => {
 			answers.set(`/durable/${index}`, response.json<{ generationId: string }>().generationId);
 		});
 		const answeredMs = Date.now() - calledAt;
-		const waiting = await untilNew(ids.durable, before, 100, (status) => status === 'waiting', 60_000);
+		const waiting = await untilNew(cluster.server, ids.durable, before, 100, (status) => status === 'waiting', 60_000);
 		const restartStarted = Date.now();
 		await cluster.restartMain();
 		const restartMs = Date.now() - restartStarted;
@@ -220,7 +124,7 @@ describe('queue mode: main + 2 workers, PostgreSQL, Redis', () => {
 		expectIntactUploads(uploads, (upload) => `queue durable ${upload.path.split('/').pop()}`);
 		for (const upload of uploads) expect(upload.headers['x-generation-id']).toBe(answers.get(upload.path));
 		expect(sim.counters()).toMatchObject({ posts: 100, acceptedPosts: 100 });
-		const finished = await untilNew(ids.durable, before, 100, (status) => status === 'success', 60_000);
+		const finished = await untilNew(cluster.server, ids.durable, before, 100, (status) => status === 'success', 60_000);
 		expect(finished).toHaveLength(100);
 		const counts = perWorker(waiting.map((execution) => execution.id));
 		const lastUploadMs = Math.max(...uploads.map((upload) => upload.at)) - calledAt;
@@ -233,7 +137,7 @@ describe('queue mode: main + 2 workers, PostgreSQL, Redis', () => {
 	it('a worker killed with SIGKILL mid-Generate: its executions fail (not rerun), every ID it created is in its log; durable calls lose nothing', async () => {
 		sim.options.generationMs = 30_000;
 		const durableAnswers = new Map<string, string>();
-		const beforeDurable = await existing(ids.durable);
+		const beforeDurable = await existing(cluster.server, ids.durable);
 		await callConcurrently(10, async (index) => {
 			const response = await cluster.server.callWebhook(durablePath, {
 				body: {
@@ -246,8 +150,8 @@ describe('queue mode: main + 2 workers, PostgreSQL, Redis', () => {
 			durableAnswers.set(`/durable/${index}`, response.json<{ generationId: string }>().generationId);
 		});
 		// The durable executions are saved in their Wait before the worker dies.
-		await untilNew(ids.durable, beforeDurable, 10, (status) => status === 'waiting', 60_000);
-		const beforeGenerate = await existing(ids.generate);
+		await untilNew(cluster.server, ids.durable, beforeDurable, 10, (status) => status === 'waiting', 60_000);
+		const beforeGenerate = await existing(cluster.server, ids.generate);
 		await callConcurrently(10, async (index) => {
 			await cluster.server.callWebhook(GENERATE_PATH, { body: { prompt: `kill generate ${index}`, callbackUrl: receiver.url(`generate/${index}`) } });
 		});
@@ -257,10 +161,11 @@ describe('queue mode: main + 2 workers, PostgreSQL, Redis', () => {
 			await delay(100);
 		}
 		await delay(1000);
-		const generateRuns = (await executions(ids.generate)).filter((execution) => !beforeGenerate.has(execution.id));
+		const generateRuns = (await executions(cluster.server, ids.generate)).filter((execution) => !beforeGenerate.has(execution.id));
 		const runIds = generateRuns.map((execution) => execution.id);
 		const [victim] = [...cluster.workers].sort((a, b) => perWorker(runIds, [b])[b.name] - perWorker(runIds, [a])[a.name]);
-		const victimRuns = perWorker(runIds, [victim])[victim.name];
+		const victimIds = runIds.filter((id) => victim.executions().includes(id));
+		const victimRuns = victimIds.length;
 		const victimLog = () => victim.log();
 		const killedAt = Date.now();
 		await victim.crash();
@@ -273,10 +178,20 @@ describe('queue mode: main + 2 workers, PostgreSQL, Redis', () => {
 		expect(lostFromLog).toEqual([]);
 		expect(createdByVictim.length).toBeGreaterThan(0);
 
-		const outcome = await untilNew(ids.generate, beforeGenerate, 10, (status) => status !== 'running' && status !== 'new', 3 * 60_000);
+		// What n8n does with the killed worker's executions, and when.
+		const stopped = (status: string) => status !== 'running' && status !== 'new';
+		let victimOutcome: string[] = [];
+		while (Date.now() - killedAt < 3 * 60_000) {
+			const list = await executions(cluster.server, ids.generate);
+			victimOutcome = victimIds.map((id) => list.find((execution) => execution.id === id)?.status ?? 'missing');
+			if (victimOutcome.every(stopped)) break;
+			await delay(500);
+		}
+		const victimSettledMs = Date.now() - killedAt;
+		const victimError = victimIds.length ? (await cluster.server.getExecution(victimIds[0], { timeoutMs: 10_000 })).error?.message : undefined;
+		const outcome = await untilNew(cluster.server, ids.generate, beforeGenerate, 10, stopped, 3 * 60_000);
 		const statuses: Record<string, number> = {};
 		for (const execution of outcome) statuses[execution.status] = (statuses[execution.status] ?? 0) + 1;
-		const settledMs = Date.now() - killedAt;
 		// Not rerun elsewhere: no generation was submitted again.
 		expect(sim.counters().posts).toBe(20);
 		expect(statuses.success ?? 0).toBe(10 - victimRuns);
@@ -288,7 +203,7 @@ describe('queue mode: main + 2 workers, PostgreSQL, Redis', () => {
 		expectIntactUploads(uploads, (upload) => `kill ${upload.path.split('/')[1]} ${upload.path.split('/').pop()}`);
 		expect(sim.counters().posts).toBe(20);
 		log(
-			`queue-mode: SIGKILL of ${victim.name} running ${victimRuns} of 10 Generate executions: outcome ${JSON.stringify(statuses)} within ${settledMs} ms (lock 10 s, stall check 5 s); ${createdByVictim.length} generations in its log; 10/10 durable calls completed`,
+			`queue-mode: SIGKILL of ${victim.name} running ${victimRuns} of 10 Generate executions: its executions ${JSON.stringify(victimOutcome)} ${victimSettledMs} ms after the kill (lock 10 s, stall check 5 s), error "${victimError}"; all 10: ${JSON.stringify(statuses)}; ${createdByVictim.length} generations (Generate and durable Submit) in its log; 10/10 durable calls completed`,
 		);
 	}, 8 * 60_000);
 });

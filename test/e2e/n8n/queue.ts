@@ -45,7 +45,8 @@ export interface QueueCluster {
 	sharedEnv: Record<string, string>;
 	/** Stops main gracefully and starts it again (same database); returns the new server. */
 	restartMain(): Promise<N8nServer>;
-	addWorker(): Promise<QueueWorker>;
+	/** Starts one more worker (`env` overrides the shared variables for it alone). */
+	addWorker(env?: Record<string, string>): Promise<QueueWorker>;
 	dispose(): Promise<void>;
 }
 
@@ -116,7 +117,7 @@ class Cluster implements QueueCluster {
 		return this.server;
 	}
 
-	async addWorker(): Promise<QueueWorker> {
+	async addWorker(extraEnv: Record<string, string> = {}): Promise<QueueWorker> {
 		const name = `worker-${this.workers.length + 1}`;
 		const userFolder = await fsp.mkdtemp(path.join(os.tmpdir(), `wan-vace-n8n-${name}-`));
 		this.stack.push(() => fsp.rm(userFolder, { recursive: true, force: true, maxRetries: 3 }));
@@ -129,6 +130,7 @@ class Cluster implements QueueCluster {
 			QUEUE_HEALTH_CHECK_ACTIVE: 'true',
 			QUEUE_HEALTH_CHECK_PORT: String(healthPort),
 			N8N_WORKER_SERVER_ADDRESS: '127.0.0.1',
+			...extraEnv,
 		};
 		const args = [this.main.install.bin, 'worker', `--concurrency=${this.opts.concurrency ?? 10}`];
 		const proc = spawnManaged(this.main.install.node, args, { cwd: userFolder, env, logFile: path.join(userFolder, 'worker.log') });
