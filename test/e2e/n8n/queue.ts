@@ -61,9 +61,7 @@ export interface QueueClusterOptions {
 
 export async function startQueueCluster(opts: QueueClusterOptions): Promise<QueueCluster> {
 	const stack: Array<() => Promise<void>> = [];
-	const unwind = async () => {
-		for (const undo of stack.splice(0).reverse()) await undo().catch(() => undefined);
-	};
+	let started = false;
 	try {
 		const postgres = await startPostgres();
 		stack.push(() => postgres.stop());
@@ -91,10 +89,11 @@ export async function startQueueCluster(opts: QueueClusterOptions): Promise<Queu
 		const server = await main.startServer();
 		const cluster = new Cluster(main, server, postgres, redis, sharedEnv, opts, stack);
 		for (let index = 0; index < (opts.workers ?? 2); index++) await cluster.addWorker();
+		started = true;
 		return cluster;
-	} catch (error) {
-		await unwind();
-		throw error;
+	} finally {
+		// A part that failed to start: stop what did start.
+		if (!started) for (const undo of stack.splice(0).reverse()) await undo().catch(() => undefined);
 	}
 }
 

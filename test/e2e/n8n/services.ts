@@ -60,6 +60,15 @@ function runAs(account: { uid: number; gid: number } | undefined, command: strin
 	});
 }
 
+function createDatabase(account: { uid: number; gid: number } | undefined, bin: string, port: number, user: string): boolean {
+	try {
+		runAs(account, path.join(bin, 'createdb'), ['-h', '127.0.0.1', '-p', String(port), '-U', user, 'n8n']);
+		return true;
+	} catch {
+		return false;
+	}
+}
+
 /** A fresh cluster (initdb, trust auth on loopback) with database `n8n`; removed again by stop(). */
 export async function startPostgres(): Promise<Postgres> {
 	const bin = ensureQueueServices();
@@ -75,23 +84,21 @@ export async function startPostgres(): Promise<Postgres> {
 		['-D', dataDir, '-p', String(port), '-k', root, '-c', 'listen_addresses=127.0.0.1', '-c', 'fsync=off', '-c', 'max_connections=200'],
 		{ env: { PATH: process.env.PATH ?? '', LANG: 'C.UTF-8', LC_ALL: 'C.UTF-8' }, ...(account ? { uid: account.uid, gid: account.gid } : {}) },
 	);
+	let ready = false;
 	try {
 		await waitForPort(port, proc, 'postgres');
 		const deadline = Date.now() + READY_TIMEOUT_MS;
-		for (;;) {
-			try {
-				runAs(account, path.join(bin, 'createdb'), ['-h', '127.0.0.1', '-p', String(port), '-U', user, 'n8n']);
-				break;
-			} catch (error) {
-				// "the database system is starting up": the port opens before it accepts sessions.
-				if (Date.now() > deadline) throw error;
-				await delay(200);
-			}
+		// "the database system is starting up": the port opens before it accepts sessions.
+		while (!createDatabase(account, bin, port, user)) {
+			if (Date.now() > deadline) throw new Error(`createdb n8n failed for ${READY_TIMEOUT_MS} ms\n${tail(proc.output())}`);
+			await delay(200);
 		}
-	} catch (error) {
-		await proc.stop();
-		await fsp.rm(root, { recursive: true, force: true });
-		throw error;
+		ready = true;
+	} finally {
+		if (!ready) {
+			await proc.stop();
+			await fsp.rm(root, { recursive: true, force: true });
+		}
 	}
 	return {
 		host: '127.0.0.1',
@@ -118,12 +125,15 @@ export async function startRedis(): Promise<Service> {
 		['--port', String(port), '--bind', '127.0.0.1', '--dir', root, '--save', '', '--appendonly', 'no', '--daemonize', 'no'],
 		{ env: { PATH: process.env.PATH ?? '' } },
 	);
+	let ready = false;
 	try {
 		await waitForPort(port, proc, 'redis-server');
-	} catch (error) {
-		await proc.stop();
-		await fsp.rm(root, { recursive: true, force: true });
-		throw error;
+		ready = true;
+	} finally {
+		if (!ready) {
+			await proc.stop();
+			await fsp.rm(root, { recursive: true, force: true });
+		}
 	}
 	return {
 		host: '127.0.0.1',
