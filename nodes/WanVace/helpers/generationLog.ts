@@ -19,7 +19,7 @@ function where(ctx: IExecuteFunctions, itemIndex: number) {
 	};
 }
 
-function describe(fields: ReturnType<typeof where>): string {
+function origin(fields: ReturnType<typeof where>): string {
 	return `item ${fields.itemIndex}, execution ${fields.executionId}, workflow "${fields.workflowName ?? ''}" (${fields.workflowId ?? '?'}), node "${fields.nodeName}"`;
 }
 
@@ -33,11 +33,11 @@ function info(ctx: IExecuteFunctions, message: string, metadata: Record<string, 
 /** A POST created this generation (it is being paid for). */
 export function logSubmission(ctx: IExecuteFunctions, itemIndex: number, generationId: string, secrets: readonly string[]): void {
 	const fields = where(ctx, itemIndex);
-	info(ctx, `Wan VACE: submitted generation ${generationId} (${describe(fields)})`, { generationId, ...fields }, secrets);
+	info(ctx, `Wan VACE: submitted generation ${generationId} (${origin(fields)})`, { generationId, ...fields }, secrets);
 }
 
 /** Retry On Fail: an earlier try's generation is used again instead of a new POST. */
 export function logReuse(ctx: IExecuteFunctions, itemIndex: number, generationId: string, secrets: readonly string[]): void {
 	const fields = where(ctx, itemIndex);
-	info(ctx, `Wan VACE: Retry On Fail reuses generation ${generationId} (${describe(fields)}), not submitted again`, { generationId, ...fields }, secrets);
+	info(ctx, `Wan VACE: Retry On Fail reuses generation ${generationId} (${origin(fields)}), not submitted again`, { generationId, ...fields }, secrets);
 }
