@@ -354,6 +354,7 @@ export async function runNode(options: RunNodeOptions): Promise<RunNodeResult> {
 	} as unknown as IWorkflowBase;
 	const workflow = new Workflow({
 		id: workflowData.id,
+		name: workflowData.name,
 		nodes,
 		connections,
 		nodeTypes,
