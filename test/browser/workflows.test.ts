@@ -3,13 +3,17 @@
  * (workflow menu > Import > From file) and run from the editor against the simulator; and the
  * node as an AI Agent's tool, picked in the agent's tools panel. Real n8n 2.41.1, Chromium.
  */
+import { startCallbackReceiver } from '../e2e/callbackReceiver';
 import { httpRequest } from '../e2e/n8n/process';
+import { sampleVideoBytes } from '../simulator';
 import { EXAMPLE_FILES, EXAMPLES_DIR, exampleCredential, loadExample, wanVaceNodes, workflowNodes } from '../e2e/examples';
 import { path } from '../support/node';
 import { type Editor, NODE_DISPLAY_NAME, TOOL_DISPLAY_NAME, eventually } from './editor';
 import { STEP_TIMEOUT_MS, useEditorSession } from './session';
 
 const RUN_TIMEOUT_MS = 90_000;
+/** The durable webhook example waits 70 s (so n8n saves the wait) before it fetches and uploads. */
+const WAIT_EXAMPLE_TIMEOUT_MS = 150_000;
 
 const session = useEditorSession();
 const { step } = session;
@@ -92,31 +96,42 @@ describe('examples/ imported and run in the editor', () => {
 	);
 
 	it(
-		`${EXAMPLE_FILES.webhookSubmitWaitGet}: listens for a test call, then answers it with the result`,
+		`${EXAMPLE_FILES.webhookSubmitWaitGet}: answers a test call with the generation ID, then uploads the MP4 after its 70 s Wait`,
 		async () => {
-			await step('example: webhook', async ({ server }) => {
+			await step('example: durable webhook', async ({ server, sim }) => {
 				const workflow = loadExample(EXAMPLE_FILES.webhookSubmitWaitGet);
 				const webhook = workflowNodes(workflow).find((node) => node.type === 'n8n-nodes-base.webhook');
 				const names = await importExample(EXAMPLE_FILES.webhookSubmitWaitGet);
-				await editor().executeWorkflow();
-				await editor().page.getByText(/Waiting for (you to call the Test URL|trigger event)/i).first().waitFor();
-				const response = await httpRequest(new URL(`${server.baseUrl}/webhook-test/${String(webhook?.parameters.path)}`), {
-					method: 'POST',
-					headers: { 'content-type': 'application/json' },
-					body: Buffer.from(
-						JSON.stringify({
-							prompt: 'A red vintage convertible drives along the coast road',
-							videoUrl: 'https://example.com/videos/coast-road.mp4',
-							maskUrl: 'https://example.com/videos/coast-road-car-mask.mp4',
-						}),
-					),
-					timeoutMs: RUN_TIMEOUT_MS,
-				});
-				expect(response.status).toBe(200);
-				await waitForSuccess(names);
-				expect(response.body.toString('utf8')).toMatch(/"status":\s*"completed"/);
-				const get = wanVaceNodes(workflow).find((node) => node.parameters.operation === 'get');
-				expect((await outputOf(get?.name ?? '')).text).toMatch(/"videoUrl":\s*"http/);
+				const receiver = await startCallbackReceiver();
+				try {
+					await editor().executeWorkflow();
+					await editor().page.getByText(/Waiting for (you to call the Test URL|trigger event)/i).first().waitFor();
+					const response = await httpRequest(new URL(`${server.baseUrl}/webhook-test/${String(webhook?.parameters.path)}`), {
+						method: 'POST',
+						headers: { 'content-type': 'application/json' },
+						body: Buffer.from(
+							JSON.stringify({
+								prompt: 'A red vintage convertible drives along the coast road',
+								videoUrl: 'https://example.com/videos/coast-road.mp4',
+								maskUrl: 'https://example.com/videos/coast-road-car-mask.mp4',
+								callbackUrl: receiver.url('videos/coast-road'),
+							}),
+						),
+						timeoutMs: RUN_TIMEOUT_MS,
+					});
+					expect(response.status).toBe(202);
+					const answer = JSON.parse(response.body.toString('utf8')) as { generationId: string };
+					expect(answer.generationId).toMatch(/^[0-9a-f-]{36}:alibaba/);
+					const [upload] = await receiver.waitFor(1, WAIT_EXAMPLE_TIMEOUT_MS);
+					expect(upload.headers['x-generation-id']).toBe(answer.generationId);
+					expect(upload.body.equals(sampleVideoBytes())).toBe(true);
+					await waitForSuccess(names);
+					const get = wanVaceNodes(workflow).find((node) => node.parameters.operation === 'get');
+					expect((await outputOf(get?.name ?? '')).text).toContain(answer.generationId);
+					expect(sim.generations.size).toBeGreaterThan(0);
+				} finally {
+					await receiver.close();
+				}
 			});
 		},
 		STEP_TIMEOUT_MS,
