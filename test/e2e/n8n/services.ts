@@ -69,6 +69,36 @@ function createDatabase(account: { uid: number; gid: number } | undefined, bin: 
 	}
 }
 
+/**
+ * Waits for `ready()`; if it fails, stops the process and removes its folder before the error
+ * goes on. The Service it returns stops the process (after `beforeStop`) and removes the folder.
+ */
+async function serviceWhenReady(
+	proc: ManagedProcess,
+	root: string,
+	port: number,
+	ready: () => Promise<void>,
+	beforeStop?: () => Promise<unknown>,
+): Promise<Service> {
+	const removeAll = async () => {
+		await proc.stop();
+		await fsp.rm(root, { recursive: true, force: true, maxRetries: 3 });
+	};
+	await ready().catch(async (error: unknown) => {
+		await removeAll();
+		return await Promise.reject(error);
+	});
+	return {
+		host: '127.0.0.1',
+		port,
+		log: () => proc.output(),
+		async stop() {
+			await beforeStop?.();
+			await removeAll();
+		},
+	};
+}
+
 /** A fresh cluster (initdb, trust auth on loopback) with database `n8n`; removed again by stop(). */
 export async function startPostgres(): Promise<Postgres> {
 	const bin = ensureQueueServices();
@@ -84,35 +114,23 @@ export async function startPostgres(): Promise<Postgres> {
 		['-D', dataDir, '-p', String(port), '-k', root, '-c', 'listen_addresses=127.0.0.1', '-c', 'fsync=off', '-c', 'max_connections=200'],
 		{ env: { PATH: process.env.PATH ?? '', LANG: 'C.UTF-8', LC_ALL: 'C.UTF-8' }, ...(account ? { uid: account.uid, gid: account.gid } : {}) },
 	);
-	let ready = false;
-	try {
-		await waitForPort(port, proc, 'postgres');
-		const deadline = Date.now() + READY_TIMEOUT_MS;
-		// "the database system is starting up": the port opens before it accepts sessions.
-		while (!createDatabase(account, bin, port, user)) {
-			if (Date.now() > deadline) throw new Error(`createdb n8n failed for ${READY_TIMEOUT_MS} ms\n${tail(proc.output())}`);
-			await delay(200);
-		}
-		ready = true;
-	} finally {
-		if (!ready) {
-			await proc.stop();
-			await fsp.rm(root, { recursive: true, force: true });
-		}
-	}
-	return {
-		host: '127.0.0.1',
+	const service = await serviceWhenReady(
+		proc,
+		root,
 		port,
-		database: 'n8n',
-		user,
-		log: () => proc.output(),
-		async stop() {
-			// SIGINT is PostgreSQL's fast shutdown (SIGTERM waits for every client to leave).
-			await Promise.race([proc.kill('SIGINT'), delay(10_000, undefined, { ref: false })]);
-			await proc.stop();
-			await fsp.rm(root, { recursive: true, force: true, maxRetries: 3 });
+		async () => {
+			await waitForPort(port, proc, 'postgres');
+			const deadline = Date.now() + READY_TIMEOUT_MS;
+			// "the database system is starting up": the port opens before it accepts sessions.
+			while (!createDatabase(account, bin, port, user)) {
+				if (Date.now() > deadline) throw new Error(`createdb n8n failed for ${READY_TIMEOUT_MS} ms\n${tail(proc.output())}`);
+				await delay(200);
+			}
 		},
-	};
+		// SIGINT is PostgreSQL's fast shutdown (SIGTERM waits for every client to leave).
+		async () => await Promise.race([proc.kill('SIGINT'), delay(10_000, undefined, { ref: false })]),
+	);
+	return { ...service, database: 'n8n', user };
 }
 
 /** A Redis without persistence on a free loopback port. */
@@ -125,23 +143,5 @@ export async function startRedis(): Promise<Service> {
 		['--port', String(port), '--bind', '127.0.0.1', '--dir', root, '--save', '', '--appendonly', 'no', '--daemonize', 'no'],
 		{ env: { PATH: process.env.PATH ?? '' } },
 	);
-	let ready = false;
-	try {
-		await waitForPort(port, proc, 'redis-server');
-		ready = true;
-	} finally {
-		if (!ready) {
-			await proc.stop();
-			await fsp.rm(root, { recursive: true, force: true });
-		}
-	}
-	return {
-		host: '127.0.0.1',
-		port,
-		log: () => proc.output(),
-		async stop() {
-			await proc.stop();
-			await fsp.rm(root, { recursive: true, force: true, maxRetries: 3 });
-		},
-	};
+	return await serviceWhenReady(proc, root, port, async () => await waitForPort(port, proc, 'redis-server'));
 }
