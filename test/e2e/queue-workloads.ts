@@ -87,7 +87,8 @@ export interface ExecutionSummary {
 /** Every execution of the workflow, newest first (n8n lists at most 100 per page). */
 export async function executions(server: N8nServer, workflowId: string): Promise<ExecutionSummary[]> {
 	const filter = encodeURIComponent(JSON.stringify({ workflowId }));
-	const all: ExecutionSummary[] = [];
+	// n8n sorts a page by start time but pages by id, so an execution can come back on two pages.
+	const all = new Map<string, ExecutionSummary>();
 	let cursor: string | null | undefined;
 	do {
 		const page = cursor ? `&cursor=${encodeURIComponent(cursor)}` : '';
@@ -95,10 +96,10 @@ export async function executions(server: N8nServer, workflowId: string): Promise
 			results: ExecutionSummary[];
 			nextCursor?: string | null;
 		}>('GET', `/executions?filter=${filter}&limit=100${page}`);
-		all.push(...list.results);
+		for (const execution of list.results) all.set(execution.id, execution);
 		cursor = list.nextCursor;
 	} while (cursor);
-	return all;
+	return [...all.values()];
 }
 
 /** IDs of the workflow's executions so far, to tell the new ones apart. */
