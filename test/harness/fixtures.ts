@@ -12,8 +12,11 @@ export const FRAME_JPG = fs.readFileSync(FRAME_JPG_PATH);
 export const VIDEO_URL = 'https://media.example.com/source.mp4';
 export const MASK_URL = 'https://media.example.com/mask.mp4';
 
-/** Fast polling so tests spend their time on behaviour, not waiting. */
-export const FAST_RUN_OPTIONS = { pollIntervalSeconds: 0.5, requestTimeoutSeconds: 5 };
+/**
+ * Fast polling so tests spend their time on behaviour, not waiting. Input checks off: the
+ * inputs above are on a host no test may call. Tests of the checks use checkedParameters().
+ */
+export const FAST_RUN_OPTIONS = { pollIntervalSeconds: 0.5, requestTimeoutSeconds: 5, checkInputs: false };
 
 /** Parameters of a Generate run with URL inputs; override anything. */
 export function generateParameters(overrides: INodeParameters = {}): INodeParameters {
@@ -25,6 +28,12 @@ export function generateParameters(overrides: INodeParameters = {}): INodeParame
 		...overrides,
 		runOptions: { ...FAST_RUN_OPTIONS, ...((overrides.runOptions as INodeParameters) ?? {}) },
 	};
+}
+
+/** Parameters of a Generate run with input checks on, its inputs served by the simulator's input host. */
+export function checkedParameters(sim: Simulator, overrides: INodeParameters = {}): INodeParameters {
+	const parameters = generateParameters({ videoUrl: sim.inputUrl('sample.mp4'), maskUrl: sim.inputUrl('mask.mp4'), ...overrides });
+	return { ...parameters, runOptions: { ...(parameters.runOptions as INodeParameters), checkInputs: true, ...((overrides.runOptions as INodeParameters) ?? {}) } };
 }
 
 /** Runs the node against `sim` with its credential. */

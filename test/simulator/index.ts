@@ -11,6 +11,7 @@ import { CONTROL_PREFIX, MAX_BODY_BYTES } from './constants';
 import { handleControlRequest } from './control';
 import { resolveOptions } from './options';
 import { apiErrorBody, readBody, sendJson, type IncomingMessage, type ServerResponse } from './responses';
+import { INPUTS_PREFIX, type InputLogEntry, handleInputRequest } from './inputHost';
 import { HttpListener } from './server';
 import { SimulatorState } from './state';
 import type {
@@ -35,6 +36,7 @@ export {
 } from './media';
 export { pollResponseErrors, submitBodyErrors, submitResponseErrors, type FieldError } from './schema';
 export type * from './types';
+export type { InputLogEntry } from './inputHost';
 
 export type CompletedListener = (id: string, atMs: number) => void;
 
@@ -50,6 +52,10 @@ export interface Simulator {
 	faults(): Array<FaultRule & { remaining: number | null }>;
 	/** Every API request, in arrival order (control requests under /__sim/ are not logged). */
 	readonly log: RequestLogEntry[];
+	/** Every request to the input hosts under /inputs/ (see inputHost.ts). */
+	readonly inputLog: InputLogEntry[];
+	/** URL of an input served under /inputs/, e.g. inputUrl('sample.mp4'). */
+	inputUrl(name: string): string;
 	/** A snapshot of the request counters. */
 	counters(): SimulatorCounters;
 	readonly generations: Map<string, GenerationRecord>;
@@ -88,6 +94,14 @@ class RunningSimulator implements Simulator {
 
 	get log(): RequestLogEntry[] {
 		return this.state.log;
+	}
+
+	get inputLog(): InputLogEntry[] {
+		return this.state.inputLog;
+	}
+
+	inputUrl(name: string): string {
+		return `${this.state.baseUrl}${INPUTS_PREFIX}${name}`;
 	}
 
 	get generations(): Map<string, GenerationRecord> {
@@ -145,7 +159,8 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
 		const url = new URL(req.url ?? '/', 'http://simulator.invalid');
 		try {
 			const body = await readBody(req, MAX_BODY_BYTES);
-			if (isControlPath(url.pathname) && target.simulator)
+			if (url.pathname.startsWith(INPUTS_PREFIX)) await handleInputRequest(state, req, res, url);
+			else if (isControlPath(url.pathname) && target.simulator)
 				handleControlRequest(target.simulator, req, res, url, body.bytes);
 			else handleApiRequest(state, req, res, url, body);
 		} catch (error) {

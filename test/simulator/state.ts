@@ -3,6 +3,7 @@ import { clearTimeout, events, setTimeout } from '../support/node';
 
 import { FaultEngine } from './faults';
 import { GenerationStore } from './generations';
+import type { InputLogEntry } from './inputHost';
 import type { RequestLogEntry, ResolvedSimulatorOptions, SimulatorCounters } from './types';
 
 type Timer = ReturnType<typeof setTimeout>;
@@ -15,6 +16,8 @@ export class SimulatorState {
 	readonly faults: FaultEngine;
 	readonly generations: GenerationStore;
 	readonly log: RequestLogEntry[] = [];
+	/** Requests to the input hosts under /inputs/. */
+	readonly inputLog: InputLogEntry[] = [];
 	readonly events = new events.EventEmitter();
 	counters: SimulatorCounters = emptyCounters();
 	/** The port actually listened on (options.port may be 0). */
@@ -48,6 +51,7 @@ export class SimulatorState {
 	/** Clears the log, counters, faults and generations, and reseeds the fault RNG. */
 	reset(): void {
 		this.log.length = 0;
+		this.inputLog.length = 0;
 		this.counters = emptyCounters();
 		this.faults.clear();
 		this.faults.reseed(this.options.seed);

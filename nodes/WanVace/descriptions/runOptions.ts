@@ -4,6 +4,7 @@ import { operationError } from '../helpers/errors';
 
 /** How the node talks to the API and waits: not sent to the API. */
 export interface RunSettings {
+	checkInputs: boolean;
 	downloadVideo: boolean;
 	binaryPropertyName: string;
 	pollIntervalMs: number;
@@ -23,6 +24,16 @@ function rangeOf(property: INodeProperties): [number, number] | undefined {
 }
 
 const RUN_SETTINGS: Record<keyof RunSettings, RunSetting> = {
+	checkInputs: {
+		property: {
+			displayName: 'Check Inputs',
+			name: 'checkInputs',
+			type: 'boolean',
+			default: true,
+			description:
+				'Whether to check every input before paying for a generation: n8n reads the first bytes of each URL (a ranged GET) and of each file, and refuses unreachable or private links, web pages, the wrong media type and broken files. Turn off for hosts that only AI/ML API can reach.',
+		},
+	},
 	downloadVideo: {
 		property: {
 			displayName: 'Download Video',
@@ -74,7 +85,7 @@ const RUN_SETTINGS: Record<keyof RunSettings, RunSetting> = {
 			placeholder: '10',
 			default: 10,
 			typeOptions: { minValue: 1, maxValue: 100, numberPrecision: 0 },
-			description: 'Most HTTP requests to AI/ML API in flight at once when processing many items',
+			description: 'Most HTTP requests in flight at once when processing many items (to AI/ML API, and to input hosts while checking inputs)',
 		},
 	},
 	requestTimeoutMs: {
@@ -92,8 +103,8 @@ const RUN_SETTINGS: Record<keyof RunSettings, RunSetting> = {
 };
 
 const SETTINGS_BY_OPERATION: Record<string, Array<keyof RunSettings>> = {
-	generate: ['downloadVideo', 'binaryPropertyName', 'pollIntervalMs', 'maxWaitMs', 'maxConcurrentRequests', 'requestTimeoutMs'],
-	submit: ['maxConcurrentRequests', 'requestTimeoutMs'],
+	generate: ['checkInputs', 'downloadVideo', 'binaryPropertyName', 'pollIntervalMs', 'maxWaitMs', 'maxConcurrentRequests', 'requestTimeoutMs'],
+	submit: ['checkInputs', 'maxConcurrentRequests', 'requestTimeoutMs'],
 	get: ['downloadVideo', 'binaryPropertyName', 'pollIntervalMs', 'maxWaitMs', 'maxConcurrentRequests', 'requestTimeoutMs'],
 };
 

@@ -119,21 +119,31 @@ export class GenerationBatch {
 		this.firstFailure ??= job;
 	}
 
-	/** Builds one job per input item; invalid items fail here, before anything is sent. */
+	/**
+	 * Builds one job per input item, up to Max Concurrent Requests at once (a build may
+	 * fetch, e.g. to check inputs). Invalid items fail here, before anything is sent;
+	 * without Continue On Fail the lowest failing item stops the node.
+	 */
 	async prepare(build: (itemIndex: number) => Promise<Omit<GenerationJob, 'done' | 'deadline' | 'nextPollAt' | 'consecutiveFailures' | 'itemIndex'>>): Promise<void> {
 		const count = this.ctx.getInputData().length;
 		for (let itemIndex = 0; itemIndex < count; itemIndex++) {
-			const job: GenerationJob = { itemIndex, done: false, deadline: Infinity, nextPollAt: 0, consecutiveFailures: 0 };
-			this.jobs.push(job);
-			try {
-				Object.assign(job, await build(itemIndex));
-				this.restoreEarlierTry(job);
-			} catch (error) {
-				const failure = asNodeFailure(this.node, error, itemIndex);
-				if (!this.continueOnFail) throw failure;
-				this.fail(job, failure);
-			}
+			this.jobs.push({ itemIndex, done: false, deadline: Infinity, nextPollAt: 0, consecutiveFailures: 0 });
 		}
+		let next = 0;
+		const worker = async () => {
+			while (next < count && !this.halted && !isCancelled(this.signal)) {
+				const job = this.jobs[next++];
+				try {
+					Object.assign(job, await build(job.itemIndex));
+					this.restoreEarlierTry(job);
+				} catch (error) {
+					this.fail(job, asNodeFailure(this.node, error, job.itemIndex));
+				}
+			}
+		};
+		await Promise.all(Array.from({ length: Math.min(count, this.settings.maxConcurrentRequests) }, worker));
+		const failed = this.jobs.find((job) => job.error);
+		if (failed?.error && !this.continueOnFail) throw failed.error;
 	}
 
 	/** Retry On Fail: what an earlier try of this node run got for the job is used, not paid again. */

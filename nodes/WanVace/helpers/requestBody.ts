@@ -16,6 +16,15 @@ export interface GenerationRequest {
 	body: IDataObject;
 	/** The same, with data: URIs shortened: echoed in the output item. */
 	settings: IDataObject;
+	/** Every media input of the body (URL or data: URI), for the input checks. */
+	media: RequestMedia[];
+}
+
+export interface RequestMedia {
+	field: MediaField;
+	value: string;
+	/** Position in a list input (Reference Images). */
+	position?: number;
 }
 
 function label(parameter: ApiParameter, inOptions: boolean): string {
@@ -103,10 +112,15 @@ async function resolveMedia(
 	itemIndex: number,
 	field: MediaField,
 	input: MediaInput,
+	found: RequestMedia[],
+	position?: number,
 ): Promise<string> {
-	return input.source === 'binary'
-		? await binaryToDataUri(ctx, itemIndex, field, input.value)
-		: validateMediaUrl(ctx, itemIndex, field, input.value);
+	const value =
+		input.source === 'binary'
+			? await binaryToDataUri(ctx, itemIndex, field, input.value)
+			: validateMediaUrl(ctx, itemIndex, field, input.value);
+	found.push({ field, value, ...(position !== undefined ? { position } : {}) });
+	return value;
 }
 
 function mediaField(parameter: ApiParameter, label: string, binaryAlternative: string): MediaField {
@@ -119,7 +133,7 @@ function sourceParameter(ctx: IExecuteFunctions, name: string, itemIndex: number
 	throw invalid(ctx, itemIndex, `${name} must be "url" or "binary", got ${JSON.stringify(source)}`, 'Pick URL or Binary File.');
 }
 
-async function readOptions(ctx: IExecuteFunctions, itemIndex: number, body: IDataObject): Promise<void> {
+async function readOptions(ctx: IExecuteFunctions, itemIndex: number, body: IDataObject, media: RequestMedia[]): Promise<void> {
 	const options = ctx.getNodeParameter(MAIN_FIELDS.options, itemIndex, {}) as IDataObject;
 	for (const parameter of OPTION_PARAMETERS) {
 		if (parameter.type === 'media') {
@@ -143,7 +157,7 @@ async function readOptions(ctx: IExecuteFunctions, itemIndex: number, body: IDat
 			body[parameter.apiName] = await resolveMedia(ctx, itemIndex, field, {
 				source: hasUrl ? 'url' : 'binary',
 				value: hasUrl ? options[names.url] : options[names.binaryProperty],
-			});
+			}, media);
 		} else if (parameter.type === 'mediaList') {
 			const collection = options[parameter.name] as IDataObject | undefined;
 			if (collection === undefined) continue;
@@ -170,7 +184,7 @@ async function readOptions(ctx: IExecuteFunctions, itemIndex: number, body: IDat
 					await resolveMedia(ctx, itemIndex, field, {
 						source,
 						value: source === 'binary' ? entry.binaryProperty : entry.url,
-					}),
+					}, media, position),
 				);
 			}
 			body[parameter.apiName] = images;
@@ -186,6 +200,7 @@ async function readMainMedia(
 	itemIndex: number,
 	parameter: ApiParameter,
 	fields: { label: 'Video' | 'Mask'; source: string; url: string; binaryProperty: string },
+	media: RequestMedia[],
 ): Promise<string> {
 	const source = sourceParameter(ctx, fields.source, itemIndex);
 	const field = mediaField(
@@ -194,7 +209,7 @@ async function readMainMedia(
 		`set "${fields.label} Source" to "Binary File"`,
 	);
 	const value = ctx.getNodeParameter(source === 'url' ? fields.url : fields.binaryProperty, itemIndex, '');
-	return await resolveMedia(ctx, itemIndex, field, { source, value });
+	return await resolveMedia(ctx, itemIndex, field, { source, value }, media);
 }
 
 /** Builds and validates the request for one input item. Throws before anything is sent. */
@@ -210,12 +225,13 @@ export async function buildGenerationRequest(ctx: IExecuteFunctions, itemIndex: 
 		);
 	}
 
+	const media: RequestMedia[] = [];
 	const video = await readMainMedia(ctx, itemIndex, apiParameter('video_url'), {
 		label: 'Video',
 		source: MAIN_FIELDS.videoSource,
 		url: MAIN_FIELDS.videoUrl,
 		binaryProperty: MAIN_FIELDS.videoBinaryProperty,
-	});
+	}, media);
 
 	const maskType = ctx.getNodeParameter(MAIN_FIELDS.maskType, itemIndex, 'video');
 	if (maskType !== 'video' && maskType !== 'image') {
@@ -227,7 +243,7 @@ export async function buildGenerationRequest(ctx: IExecuteFunctions, itemIndex: 
 		source: MAIN_FIELDS.maskSource,
 		url: MAIN_FIELDS.maskUrl,
 		binaryProperty: MAIN_FIELDS.maskBinaryProperty,
-	});
+	}, media);
 
 	const body: IDataObject = {
 		model: MODEL_ID,
@@ -235,8 +251,8 @@ export async function buildGenerationRequest(ctx: IExecuteFunctions, itemIndex: 
 		video_url: video,
 		[maskParameter.apiName]: mask,
 	};
-	await readOptions(ctx, itemIndex, body);
-	return { body, settings: summarizeRequest(body) };
+	await readOptions(ctx, itemIndex, body, media);
+	return { body, settings: summarizeRequest(body), media };
 }
 
 const MEDIA_API_NAMES = new Set(

@@ -3,7 +3,7 @@ import type { IDisplayOptions, IExecuteFunctions, INodeExecutionData, INodePrope
 import { apiOptionsCollection, generationInputProperties } from '../../descriptions/properties';
 import { runOptionsCollection } from '../../descriptions/runOptions';
 import { GenerationBatch } from '../../helpers/generations';
-import { buildGenerationRequest } from '../../helpers/requestBody';
+import { prepareGenerations } from './prepareGenerations';
 
 const displayOptions: IDisplayOptions = { show: { resource: ['video'], operation: ['submit'] } };
 
@@ -16,7 +16,7 @@ export const description: INodeProperties[] = [
 /** Submits every item and returns the generation IDs at once, without waiting. */
 export async function execute(this: IExecuteFunctions): Promise<INodeExecutionData[]> {
 	const batch = await GenerationBatch.start(this);
-	await batch.prepare(async (itemIndex) => ({ request: await buildGenerationRequest(this, itemIndex) }));
+	const checks = await prepareGenerations(this, batch);
 	await batch.run('submitOnly');
-	return batch.outputItems();
+	return checks.report(batch.outputItems());
 }

@@ -150,9 +150,8 @@ export async function probeIsoBmff(reader: MediaReader, container: string): Prom
 	for (let boxes = 0; boxes < MAX_TOP_LEVEL_BOXES; boxes++) {
 		if (reader.size !== undefined && offset >= reader.size) break;
 		const header = await reader.get(offset, 16);
-		if (!header) {
-			throw new UnreadableMedia(`its moov box (the header describing the video) comes after the media data, and the server would not send that part (it ignores ranged requests)`);
-		}
+		// The server sends no more than the first bytes (no ranged requests): nothing more to learn.
+		if (!header) return { kind: 'video', container };
 		if (header.length < 8) break;
 		let size = header.readUInt32BE(0);
 		const type = fourCc(header, 4);
@@ -163,9 +162,8 @@ export async function probeIsoBmff(reader: MediaReader, container: string): Prom
 		if (type === 'moov') {
 			if (size > MAX_MOOV_BYTES) throw new UnreadableMedia(`its moov box is ${size} bytes long, more than the ${MAX_MOOV_BYTES} this check reads`);
 			const moov = await reader.get(offset, size);
-			if (!moov || moov.length < size) {
-				throw new UnreadableMedia(moov ? 'the file ends inside its moov box: it was cut short' : 'its moov box could not be read (the server ignores ranged requests)');
-			}
+			if (!moov) return { kind: 'video', container };
+			if (moov.length < size) throw new UnreadableMedia('the file ends inside its moov box: it was cut short');
 			return describeMoov(moov.subarray(8), container);
 		}
 		if (type === 'mdat') sawMediaData = true;

@@ -134,13 +134,15 @@ export async function probeMatroska(reader: MediaReader, container: string): Pro
 	let sawTracks = false;
 	for (let i = 0; i < MAX_SEGMENT_CHILDREN && at < segmentEnd; i++) {
 		const childHead = await reader.get(at, 16);
-		const next = childHead && element(childHead, 0);
+		if (!childHead) return completeTiming(facts);
+		const next = element(childHead, 0);
 		if (!next || next.id === CLUSTER || next.end === Infinity) break;
 		if (next.id === INFO || next.id === TRACKS) {
 			const length = next.end;
 			if (length > MAX_ELEMENT_BYTES) throw new UnreadableMedia(`an element of ${length} bytes is larger than this check reads`);
 			const bytes = await reader.get(at, length);
-			if (!bytes || bytes.length < length) throw new UnreadableMedia('the file ends inside its track descriptions: it was cut short');
+			if (!bytes) return completeTiming(facts);
+			if (bytes.length < length) throw new UnreadableMedia('the file ends inside its track descriptions: it was cut short');
 			const whole: Element = { id: next.id, start: next.start, end: length };
 			if (next.id === INFO) describeInfo(bytes, whole, facts);
 			else {

@@ -1,0 +1,207 @@
+import type { IDataObject, IExecuteFunctions, INodeExecutionData, IPairedItemData, NodeExecutionHint } from 'n8n-workflow';
+
+import type { MediaKind } from '../descriptions/apiParameters';
+import type { RunSettings } from '../descriptions/runOptions';
+import { operationError, toHttpFailure } from './errors';
+import { InputTimeout, dataUriSource, fetchRange, urlSource } from './inputFetch';
+import * as problems from './inputProblems';
+import { type ProbedInput, inputWarnings } from './inputWarnings';
+import { type ByteSource, type MediaFacts, MediaReader, UnreadableMedia, probeMedia, sniff } from './media/probe';
+import type { GenerationRequest, RequestMedia } from './requestBody';
+
+/**
+ * Before anything is paid for: every input of every item is fetched (its first bytes,
+ * with a ranged GET) or decoded (data: URIs, binaries), identified by its magic bytes and
+ * probed. Refusals name the field and the fix; what the API may cope with is a warning.
+ */
+
+/** First bytes fetched of each input: a fast-start MP4's moov, a WebM's tracks, any image header. */
+export const HEAD_BYTES = 64 * 1024;
+/** Longest a check of one input may take, whatever Request Timeout says. */
+const MAX_CHECK_TIMEOUT_MS = 10_000;
+
+interface Inspected {
+	report: IDataObject;
+	facts?: MediaFacts;
+	warning?: string;
+}
+
+type Inspection = Inspected | { problem: problems.InputProblem };
+
+interface ItemReport {
+	inputs: IDataObject;
+	warnings: string[];
+}
+
+/** At most `limit` tasks at once; a finishing task hands its slot to the next waiting one. */
+class Slots {
+	private active = 0;
+	private readonly waiting: Array<() => void> = [];
+
+	constructor(private readonly limit: number) {}
+
+	async run<T>(task: () => Promise<T>): Promise<T> {
+		if (this.active >= this.limit) await new Promise<void>((resolve) => this.waiting.push(resolve));
+		else this.active++;
+		try {
+			return await task();
+		} finally {
+			const next = this.waiting.shift();
+			if (next) next();
+			else this.active--;
+		}
+	}
+}
+
+function definedOnly(entries: IDataObject): IDataObject {
+	return Object.fromEntries(Object.entries(entries).filter(([, value]) => value !== undefined && value !== ''));
+}
+
+function declaredKind(contentType: string): MediaKind | undefined {
+	if (contentType.startsWith('video/')) return 'video';
+	if (contentType.startsWith('image/')) return 'image';
+	return undefined;
+}
+
+interface Fetched {
+	contentType: string;
+	bytes?: number;
+	head: Buffer;
+	source: ByteSource;
+	url?: string;
+}
+
+export class InputChecks {
+	private readonly slots: Slots;
+	private readonly inspections = new Map<string, Promise<Inspection>>();
+	private readonly reports = new Map<number, ItemReport>();
+	private readonly timeoutMs: number;
+
+	constructor(
+		private readonly ctx: IExecuteFunctions,
+		private readonly settings: RunSettings,
+	) {
+		this.slots = new Slots(settings.maxConcurrentRequests);
+		this.timeoutMs = Math.min(settings.requestTimeoutMs, MAX_CHECK_TIMEOUT_MS);
+	}
+
+	/** Checks every input of one item; throws the first refusal. Returns the request unchanged. */
+	async check(itemIndex: number, request: GenerationRequest): Promise<GenerationRequest> {
+		if (!this.settings.checkInputs) return request;
+		const inspections = await Promise.all(request.media.map(async (input) => await this.inspect(input)));
+		const probed: ProbedInput[] = [];
+		const inputs: IDataObject = {};
+		const warnings: string[] = [];
+		for (const [index, inspection] of inspections.entries()) {
+			const { field, position } = request.media[index];
+			if ('problem' in inspection) {
+				throw operationError(this.ctx.getNode(), `${field.label} ${inspection.problem.message}`, {
+					itemIndex,
+					description: inspection.problem.description,
+				});
+			}
+			probed.push({ apiName: field.apiName, label: field.label, facts: inspection.facts });
+			if (inspection.warning) warnings.push(`${field.label} ${inspection.warning}`);
+			if (position === undefined) inputs[field.apiName] = inspection.report;
+			else ((inputs[field.apiName] ??= []) as IDataObject[])[position] = inspection.report;
+		}
+		warnings.push(...inputWarnings(probed, request.body));
+		this.reports.set(itemIndex, { inputs, warnings });
+		return request;
+	}
+
+	/** The output items with what the checks found (`inputs`, `inputWarnings`); warnings also become execution hints. */
+	report(items: INodeExecutionData[]): INodeExecutionData[] {
+		const hints: NodeExecutionHint[] = [];
+		const many = this.reports.size > 1;
+		for (const item of items) {
+			const itemIndex = (item.pairedItem as IPairedItemData | undefined)?.item;
+			const report = itemIndex === undefined ? undefined : this.reports.get(itemIndex);
+			if (!report || item.json.error !== undefined) continue;
+			item.json.inputs = report.inputs;
+			if (report.warnings.length === 0) continue;
+			item.json.inputWarnings = report.warnings;
+			for (const warning of report.warnings) hints.push({ message: many ? `Item ${itemIndex}: ${warning}` : warning, type: 'warning', location: 'outputPane' });
+		}
+		// n8n versions without execution hints still get the warnings in the items.
+		if (hints.length && typeof this.ctx.addExecutionHints === 'function') this.ctx.addExecutionHints(...hints.slice(0, 20));
+		return items;
+	}
+
+	private async inspect(input: RequestMedia): Promise<Inspection> {
+		if (/^data:/i.test(input.value)) return await this.inspectDataUri(input.field.kind, input.value);
+		const key = `${input.field.kind} ${input.value}`;
+		let inspection = this.inspections.get(key);
+		if (!inspection) {
+			inspection = this.inspectUrl(input.field.kind, input.value);
+			this.inspections.set(key, inspection);
+		}
+		return await inspection;
+	}
+
+	private async inspectDataUri(kind: MediaKind, value: string): Promise<Inspection> {
+		const { contentType, source } = dataUriSource(value);
+		const head = (await source.read(0, HEAD_BYTES)) ?? Buffer.alloc(0);
+		return await this.evaluate(kind, { contentType, bytes: source.size, head, source });
+	}
+
+	private async inspectUrl(kind: MediaKind, url: string): Promise<Inspection> {
+		let first;
+		try {
+			first = await this.slots.run(async () => await fetchRange(this.ctx, url, 0, HEAD_BYTES, this.timeoutMs));
+		} catch (error) {
+			if (error instanceof InputTimeout) return { problem: problems.timedOut(error.message) };
+			const failure = toHttpFailure(error);
+			if (failure.cancelled) throw error;
+			if (failure.status !== undefined) return { problem: problems.httpStatus(failure.status) };
+			return { problem: problems.unreachable(failure, error instanceof Error ? error.message : undefined) };
+		}
+		if (first.status >= 300) return { problem: problems.httpStatus(first.status) };
+		const direct = urlSource(this.ctx, url, first, this.timeoutMs);
+		const source: ByteSource = {
+			size: direct.size,
+			read: async (offset, length) => {
+				try {
+					return await this.slots.run(async () => await direct.read(offset, length));
+				} catch {
+					// The first bytes came: a later read failing leaves the figures unknown, it refuses nothing.
+					return undefined;
+				}
+			},
+		};
+		return await this.evaluate(kind, { contentType: first.contentType, bytes: first.totalBytes, head: first.bytes, source, url });
+	}
+
+	private async evaluate(kind: MediaKind, fetched: Fetched): Promise<Inspection> {
+		const { contentType, head } = fetched;
+		if (fetched.bytes === 0 || head.length === 0) return { problem: problems.emptyFile() };
+		const sniffed = sniff(head);
+		const declared = declaredKind(contentType);
+		if (sniffed.kind === 'page' || (contentType === 'text/html' && sniffed.kind !== 'video' && sniffed.kind !== 'image')) {
+			return { problem: problems.webPage(fetched.url) };
+		}
+		if (sniffed.kind === 'text') return { problem: problems.textDocument(sniffed.excerpt, contentType) };
+		const base = { contentType: contentType || undefined, bytes: fetched.bytes };
+		if (sniffed.kind === 'unknown') {
+			if (declared === kind) return { report: definedOnly({ ...base, container: 'unknown' }) };
+			if (declared) return { problem: problems.wrongKind(kind, `${declared === 'video' ? 'a video' : 'an image'} (the server calls it ${contentType})`) };
+			return { problem: problems.unknownFormat(kind, contentType) };
+		}
+		let facts: MediaFacts;
+		try {
+			facts = await probeMedia(new MediaReader(fetched.source, head), sniffed);
+		} catch (error) {
+			if (!(error instanceof UnreadableMedia)) throw error;
+			if (sniffed.kind !== kind) return { problem: problems.wrongKind(kind, `${sniffed.kind === 'video' ? 'a video' : 'an image'} (${sniffed.container.toUpperCase()})`) };
+			return { problem: problems.unreadable(sniffed.container, error.message) };
+		}
+		if (facts.kind !== kind) {
+			return { problem: problems.wrongKind(kind, problems.describeFacts(facts), declared === kind ? contentType : undefined) };
+		}
+		const warning =
+			declared && declared !== kind
+				? `is ${problems.describeFacts(facts)}, but its server calls it ${contentType}: AI/ML API may go by that type. Fix the file's Content-Type at its host.`
+				: undefined;
+		return { report: definedOnly({ ...base, ...facts, kind: undefined }), facts, ...(warning ? { warning } : {}) };
+	}
+}
