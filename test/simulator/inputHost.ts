@@ -20,6 +20,8 @@ export interface InputLogEntry {
 	status: number;
 	/** Body bytes written to the socket (the client may close it earlier). */
 	bytesSent: number;
+	/** When the exchange closed (answered, or the client went away). */
+	endedAt?: number;
 }
 
 const CONTENT_TYPES: Record<string, string> = {
@@ -132,6 +134,7 @@ export async function handleInputRequest(state: SimulatorState, req: IncomingMes
 	const query = url.searchParams;
 	const entry: InputLogEntry = { at: Date.now(), path: url.pathname + url.search, method: req.method ?? 'GET', range: req.headers.range, status: 0, bytesSent: 0 };
 	state.inputLog.push(entry);
+	res.on('close', () => (entry.endedAt = Date.now()));
 	const send = (status: number, type: string, body: string, headers: Record<string, string> = {}) => {
 		entry.status = status;
 		entry.bytesSent = Buffer.byteLength(body);

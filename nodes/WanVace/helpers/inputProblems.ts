@@ -42,10 +42,11 @@ export function directLinkAdvice(url: string): string {
 }
 
 export function unreachable(failure: HttpFailure, detail?: string): InputProblem {
-	const what = failure.code ? summarizeFailure(failure) : (detail ?? summarizeFailure(failure));
+	// n8n replaces a message naming a Node.js error code (ECONNREFUSED...) by its own text: the code goes in the description.
+	const what = failure.code ? summarizeFailure(failure).replace(/\s*\([A-Z0-9_]+\)$/, '') : (detail ?? summarizeFailure(failure));
 	return {
 		message: `could not be reached from n8n: ${what}`,
-		description: `n8n reads the first bytes of every input before paying for a generation, and could not. Check the URL. ${CHECK_INPUTS_OFF}`,
+		description: `n8n reads the first bytes of every input before paying for a generation, and could not${failure.code ? ` (${failure.code})` : ''}. Check the URL. ${CHECK_INPUTS_OFF}`,
 	};
 }
 

@@ -1,0 +1,132 @@
+import { type ByteSource, MediaReader, bufferSource, probeMedia, sniff } from '../../../../../nodes/WanVace/helpers/media/probe';
+import { dataUriSource } from '../../../../../nodes/WanVace/helpers/inputFetch';
+import { largeMp4 } from '../../../../simulator/inputHost';
+import { MEDIA_DIR } from '../../../../simulator';
+import { fs, path } from '../../../../support/node';
+
+const fixture = (name: string) => fs.readFileSync(path.join(MEDIA_DIR, name));
+
+/** A source that counts its reads, like a server answering ranged GETs. */
+function countingSource(file: { size: number; slice(offset: number, length: number): Buffer }) {
+	const reads: Array<[number, number]> = [];
+	const source: ByteSource = {
+		size: file.size,
+		async read(offset, length) {
+			reads.push([offset, length]);
+			return file.slice(offset, Math.min(length, file.size - offset));
+		},
+	};
+	return { source, reads };
+}
+
+async function probe(bytes: Buffer) {
+	const sniffed = sniff(bytes);
+	if (sniffed.kind !== 'video' && sniffed.kind !== 'image') throw new Error(`not media: ${sniffed.kind}`);
+	return await probeMedia(new MediaReader(bufferSource(bytes)), sniffed);
+}
+
+/** The figures ffprobe gave for each fixture when it was made (test/fixtures/media/README.md). */
+const FFPROBE: Record<string, object> = {
+	'sample.mp4': { kind: 'video', container: 'mp4', width: 64, height: 64, durationSeconds: 1, frames: 16, framesPerSecond: 16 },
+	'moov-last.mp4': { kind: 'video', container: 'mp4', width: 64, height: 64, durationSeconds: 1, frames: 16, framesPerSecond: 16 },
+	'mask.mp4': { kind: 'video', container: 'mp4', width: 64, height: 64, durationSeconds: 1, frames: 16, framesPerSecond: 16 },
+	'mask-32x32-2s.mp4': { kind: 'video', container: 'mp4', width: 32, height: 32, durationSeconds: 2, frames: 32, framesPerSecond: 16 },
+	'sample.mov': { kind: 'video', container: 'mov', width: 80, height: 48, durationSeconds: 0.8, frames: 20, framesPerSecond: 25 },
+	'sample.webm': { kind: 'video', container: 'webm', width: 64, height: 64, durationSeconds: 1.001, frames: 16, framesPerSecond: 16 },
+	'frame.png': { kind: 'image', container: 'png', width: 64, height: 64 },
+	'frame.jpg': { kind: 'image', container: 'jpeg', width: 64, height: 64 },
+	'frame.webp': { kind: 'image', container: 'webp', width: 64, height: 64 },
+};
+
+describe('media probe', () => {
+	it.each(Object.entries(FFPROBE))('%s: the figures ffprobe gives', async (name, expected) => {
+		expect(await probe(fixture(name))).toEqual(expected);
+	});
+
+	it('refuses an MP4 with only an audio track, and one cut before its moov', async () => {
+		await expect(probe(fixture('audio-only.mp4'))).rejects.toThrow('it has no video track (only audio)');
+		await expect(probe(fixture('truncated.mp4'))).rejects.toThrow('the file ends inside its mdat box (1200 of 1469 bytes) before any moov box');
+	});
+
+	it('refuses an MP4 cut inside its moov, and a WebM cut inside its tracks', async () => {
+		await expect(probe(fixture('sample.mp4').subarray(0, 400))).rejects.toThrow('the file ends inside its moov box');
+		await expect(probe(fixture('sample.webm').subarray(0, 150))).rejects.toThrow(/cut short|no track descriptions/);
+	});
+
+	it('reads a 1 GB fast-start MP4 in one read of 64 KiB', async () => {
+		const { source, reads } = countingSource(largeMp4(1024 ** 3, true));
+		const reader = new MediaReader(source);
+		expect(await probeMedia(reader, { kind: 'video', container: 'mp4' })).toMatchObject({ width: 64, height: 64, frames: 16 });
+		expect(reads).toEqual([[0, 64 * 1024]]);
+		expect(reader.bytesRead).toBeLessThan(256 * 1024);
+	});
+
+	it('reads a 1 GB MP4 with moov at the end with one more ranged read of the tail', async () => {
+		const file = largeMp4(1024 ** 3, false);
+		const { source, reads } = countingSource(file);
+		const reader = new MediaReader(source);
+		expect(await probeMedia(reader, { kind: 'video', container: 'mp4' })).toMatchObject({ width: 64, height: 64, frames: 16, durationSeconds: 1 });
+		expect(reads).toHaveLength(2);
+		expect(reads[1][0]).toBe(file.size - 833);
+		expect(reader.bytesRead).toBeLessThan(128 * 1024);
+	});
+
+	it('gives the container without figures when the server cannot seek to a moov at the end', async () => {
+		const file = largeMp4(10 * 1024 ** 2, false);
+		const head = file.slice(0, 64 * 1024);
+		const noRanges: ByteSource = { size: file.size, read: async (offset) => (offset === 0 ? head : undefined) };
+		expect(await probeMedia(new MediaReader(noRanges, head), { kind: 'video', container: 'mp4' })).toEqual({ kind: 'video', container: 'mp4' });
+	});
+
+	it('swaps width and height of a video whose track matrix turns it a quarter', async () => {
+		const bytes = Buffer.from(fixture('sample.mov'));
+		// tkhd of sample.mov: its matrix starts 40 bytes into the box content; [a b] = [0 1].
+		const tkhd = bytes.indexOf('tkhd', 0, 'latin1') + 4;
+		bytes.writeInt32BE(0, tkhd + 40);
+		bytes.writeInt32BE(0x10000, tkhd + 44);
+		expect(await probe(bytes)).toMatchObject({ width: 48, height: 80 });
+	});
+
+	it('reads GIF, BMP and the other WebP headers', async () => {
+		const gif = Buffer.concat([Buffer.from('GIF89a', 'latin1'), Buffer.from([0x40, 0x01, 0xf0, 0x00]), Buffer.alloc(20)]);
+		expect(await probe(gif)).toEqual({ kind: 'image', container: 'gif', width: 320, height: 240 });
+		const bmp = Buffer.alloc(54);
+		bmp.write('BM', 0, 'latin1');
+		bmp.writeInt32LE(100, 18);
+		bmp.writeInt32LE(-50, 22);
+		expect(await probe(bmp)).toEqual({ kind: 'image', container: 'bmp', width: 100, height: 50 });
+		const vp8x = Buffer.alloc(30);
+		vp8x.write('RIFF', 0, 'latin1');
+		vp8x.write('WEBPVP8X', 8, 'latin1');
+		vp8x.writeUIntLE(1919, 24, 3);
+		vp8x.writeUIntLE(1079, 27, 3);
+		expect(await probe(vp8x)).toEqual({ kind: 'image', container: 'webp', width: 1920, height: 1080 });
+		const vp8l = Buffer.alloc(25);
+		vp8l.write('RIFF', 0, 'latin1');
+		vp8l.write('WEBPVP8L', 8, 'latin1');
+		vp8l.writeUInt32LE((640 - 1) | ((480 - 1) << 14), 21);
+		expect(await probe(vp8l)).toEqual({ kind: 'image', container: 'webp', width: 640, height: 480 });
+	});
+
+	it('tells web pages, text documents and unknown bytes from media', () => {
+		expect(sniff(Buffer.from('\n  <!DOCTYPE html><html><body>Drive</body></html>'))).toEqual({ kind: 'page' });
+		expect(sniff(Buffer.from('<html lang="en"><head>'))).toEqual({ kind: 'page' });
+		expect(sniff(Buffer.from('<?xml version="1.0"?><Error><Code>AccessDenied</Code></Error>'))).toMatchObject({ kind: 'text', excerpt: expect.stringContaining('AccessDenied') });
+		expect(sniff(Buffer.from([0x00, 0x13, 0x88, 0xfe, 0x01, 0x02, 0x03, 0x04, 0x05, 0x99]))).toEqual({ kind: 'unknown' });
+		expect(sniff(fixture('sample.webm'))).toEqual({ kind: 'video', container: 'webm' });
+		const avif = Buffer.alloc(32);
+		avif.writeUInt32BE(32, 0);
+		avif.write('ftypavif', 4, 'latin1');
+		expect(sniff(avif)).toEqual({ kind: 'image', container: 'avif' });
+	});
+
+	it('decodes any slice of a data: URI exactly', async () => {
+		const bytes = fixture('sample.webm');
+		const { contentType, source } = dataUriSource(`data:video/webm;base64,${bytes.toString('base64')}`);
+		expect(contentType).toBe('video/webm');
+		expect(source.size).toBe(bytes.length);
+		for (const [offset, length] of [[0, 10], [1, 7], [2, 100], [1000, 1621], [2600, 100], [2620, 1]]) {
+			expect(await source.read(offset, length)).toEqual(bytes.subarray(offset, offset + length));
+		}
+	});
+});
