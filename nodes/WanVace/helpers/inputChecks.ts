@@ -3,10 +3,11 @@ import type { IDataObject, IExecuteFunctions, INodeExecutionData, IPairedItemDat
 import type { MediaKind } from '../descriptions/apiParameters';
 import type { RunSettings } from '../descriptions/runOptions';
 import { operationError, toHttpFailure } from './errors';
-import { InputTimeout, dataUriSource, fetchRange, urlSource } from './inputFetch';
+import { dataUriSource, fetchRange, isFetchFailure, urlSource } from './inputFetch';
 import * as problems from './inputProblems';
 import { type ProbedInput, inputWarnings } from './inputWarnings';
-import { type ByteSource, type MediaFacts, MediaReader, UnreadableMedia, probeMedia, sniff } from './media/probe';
+import { type ByteSource, MediaReader, isUnreadable, probeMedia, sniff } from './media/probe';
+import type { MediaFacts } from './media/facts';
 import type { GenerationRequest, RequestMedia } from './requestBody';
 
 /**
@@ -146,15 +147,13 @@ export class InputChecks {
 	}
 
 	private async inspectUrl(kind: MediaKind, url: string): Promise<Inspection> {
-		let first;
-		try {
-			first = await this.slots.run(async () => await fetchRange(this.ctx, url, 0, HEAD_BYTES, this.timeoutMs));
-		} catch (error) {
-			if (error instanceof InputTimeout) return { problem: problems.timedOut(error.message) };
-			const failure = toHttpFailure(error);
-			if (failure.cancelled) throw error;
+		const first = await this.slots.run(async () => await fetchRange(this.ctx, url, 0, HEAD_BYTES, this.timeoutMs));
+		if (isFetchFailure(first)) {
+			if (first.timedOut) return { problem: problems.timedOut(this.timeoutMs) };
+			const failure = toHttpFailure(first.error);
 			if (failure.status !== undefined) return { problem: problems.httpStatus(failure.status) };
-			return { problem: problems.unreachable(failure, error instanceof Error ? error.message : undefined) };
+			const detail = failure.cancelled ? 'the execution was cancelled' : first.error instanceof Error ? first.error.message : undefined;
+			return { problem: problems.unreachable(failure, detail) };
 		}
 		if (first.status >= 300) return { problem: problems.httpStatus(first.status) };
 		const direct = urlSource(this.ctx, url, first, this.timeoutMs);
@@ -187,13 +186,10 @@ export class InputChecks {
 			if (declared) return { problem: problems.wrongKind(kind, `${declared === 'video' ? 'a video' : 'an image'} (the server calls it ${contentType})`) };
 			return { problem: problems.unknownFormat(kind, contentType) };
 		}
-		let facts: MediaFacts;
-		try {
-			facts = await probeMedia(new MediaReader(fetched.source, head), sniffed);
-		} catch (error) {
-			if (!(error instanceof UnreadableMedia)) throw error;
+		const facts = await probeMedia(new MediaReader(fetched.source, head), sniffed);
+		if (isUnreadable(facts)) {
 			if (sniffed.kind !== kind) return { problem: problems.wrongKind(kind, `${sniffed.kind === 'video' ? 'a video' : 'an image'} (${sniffed.container.toUpperCase()})`) };
-			return { problem: problems.unreadable(sniffed.container, error.message) };
+			return { problem: problems.unreadable(sniffed.container, facts.unreadable) };
 		}
 		if (facts.kind !== kind) {
 			return { problem: problems.wrongKind(kind, problems.describeFacts(facts), declared === kind ? contentType : undefined) };

@@ -13,8 +13,11 @@ export interface RangeResponse {
 	bytes: Buffer;
 }
 
-/** The request did not finish within the check's own time limit. */
-export class InputTimeout extends Error {}
+/** A fetch that got no answer: `timedOut` when the check's own time limit ran out first. */
+export interface FetchFailure {
+	error: unknown;
+	timedOut: boolean;
+}
 
 type Stream = AsyncIterable<Buffer | string> & { destroy?: () => void };
 
@@ -67,7 +70,7 @@ export async function fetchRange(
 	offset: number,
 	length: number,
 	timeoutMs: number,
-): Promise<RangeResponse> {
+): Promise<RangeResponse | FetchFailure> {
 	const deadline = AbortSignal.timeout(timeoutMs);
 	const cancel = ctx.getExecutionCancelSignal();
 	const signal = cancel ? AbortSignal.any([cancel, deadline]) : deadline;
@@ -93,9 +96,12 @@ export async function fetchRange(
 			bytes,
 		};
 	} catch (error) {
-		if (deadline.aborted && !cancel?.aborted) throw new InputTimeout(`no complete answer within ${Math.round(timeoutMs / 100) / 10} s`);
-		throw error;
+		return { error, timedOut: deadline.aborted && !cancel?.aborted };
 	}
+}
+
+export function isFetchFailure(result: RangeResponse | FetchFailure): result is FetchFailure {
+	return 'error' in result;
 }
 
 /** Further reads of a URL whose first bytes are known; undefined when the server ignores ranges. */
@@ -105,6 +111,7 @@ export function urlSource(ctx: IExecuteFunctions, url: string, first: RangeRespo
 		async read(offset, length) {
 			if (!first.partial) return offset === 0 ? first.bytes : undefined;
 			const response = await fetchRange(ctx, url, offset, length, timeoutMs);
+			if (isFetchFailure(response)) return undefined;
 			return response.status === 206 || (response.status === 200 && offset === 0) ? response.bytes : undefined;
 		},
 	};

@@ -50,9 +50,9 @@ export function unreachable(failure: HttpFailure, detail?: string): InputProblem
 	};
 }
 
-export function timedOut(detail: string): InputProblem {
+export function timedOut(timeoutMs: number): InputProblem {
 	return {
-		message: `did not answer in time: ${detail}`,
+		message: `did not answer in time: no complete answer within ${Math.round(timeoutMs / 100) / 10} s`,
 		description: `n8n reads the first bytes of every input before paying for a generation, and the host was too slow (AI/ML API would likely fail to download it too). Try again, or raise Run Options > Request Timeout. ${CHECK_INPUTS_OFF}`,
 	};
 }

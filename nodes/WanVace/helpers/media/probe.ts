@@ -62,20 +62,29 @@ export function sniff(head: Buffer): Sniffed {
 	return { kind: 'unknown' };
 }
 
+/** A file that claims a format whose header is broken: why it cannot be read. */
+export interface Unreadable {
+	unreadable: string;
+}
+
 /**
  * Reads the size and timing of a video or image from its headers. Containers it knows
  * no more of than their name (AVI, MPEG-TS, GIF animations...) give just that.
- * Throws UnreadableMedia when the file claims a format whose header is broken.
  */
-export async function probeMedia(reader: MediaReader, sniffed: { kind: 'video' | 'image'; container: string }): Promise<MediaFacts> {
+export async function probeMedia(reader: MediaReader, sniffed: { kind: 'video' | 'image'; container: string }): Promise<MediaFacts | Unreadable> {
 	try {
 		if (sniffed.container === 'mp4' || sniffed.container === 'mov') return await probeIsoBmff(reader, sniffed.container);
 		if (sniffed.container === 'webm' || sniffed.container === 'matroska') return await probeMatroska(reader, sniffed.container);
 		if (sniffed.kind === 'image') return await probeImage(reader, sniffed.container);
 		return { kind: sniffed.kind, container: sniffed.container };
 	} catch (error) {
+		if (error instanceof UnreadableMedia) return { unreadable: error.message };
 		// A field read past the end of a short buffer: the header is cut short.
-		if (error instanceof RangeError) throw new UnreadableMedia('its header is cut short');
-		throw error;
+		if (error instanceof RangeError) return { unreadable: 'its header is cut short' };
+		return { unreadable: error instanceof Error ? error.message : String(error) };
 	}
+}
+
+export function isUnreadable(result: MediaFacts | Unreadable): result is Unreadable {
+	return 'unreadable' in result;
 }
