@@ -7,6 +7,7 @@ import { N8N_USER_FOLDER } from '../test/harness/env';
 import { fs, log, logError, process } from '../test/support/node';
 import { type BenchConfig, FULL, QUICK } from './config';
 import { type Section, allPassed, formatTable, formatValue } from './report';
+import { checksSection } from './checks';
 import { queueSection } from './queue';
 import { type Progress, batchSection, memorySection, rateLimitSection } from './sections';
 
@@ -15,6 +16,7 @@ const SECTIONS: Record<string, (config: BenchConfig, progress: Progress) => Prom
 	ratelimit: rateLimitSection,
 	memory: memorySection,
 	queue: queueSection,
+	checks: checksSection,
 };
 
 const USAGE = `Usage: npm run bench -- [--quick] [--json] [--only ${Object.keys(SECTIONS).join(',')}] [--seed <n>]

@@ -5,6 +5,7 @@
 import { MiB, QUICK, type BenchConfig } from '../../bench/config';
 import { measureDownloadMemory, startSimulatorProcess } from '../../bench/memory';
 import { formatTable } from '../../bench/report';
+import { checksSection } from '../../bench/checks';
 import { batchSection, rateLimitSection } from '../../bench/sections';
 import { runAtPhases, runBatch, runRateLimited, runSequential } from '../../bench/workload';
 import { type Simulator, startSimulator } from '../simulator';
@@ -96,6 +97,19 @@ describe('bench workload against the in-process simulator', () => {
 		expect(correctness.every((row) => row.pass)).toBe(true);
 		const table = formatTable(sections);
 		for (const row of rows) expect(table).toContain(row.measurement);
+	});
+});
+
+describe('bench cost of Check Inputs', () => {
+	it('fetches each input URL once and reads a fast-start MP4 by its first 64 KiB, whatever its size', async () => {
+		const section = await checksSection(TINY, () => undefined);
+		const rows = new Map(section.rows.map((row) => [row.measurement.trim(), row]));
+		const requests = section.rows.filter((row) => row.measurement.includes('input requests'));
+		expect(requests.map((row) => row.ours.value)).toEqual([2, 51, 51]);
+		expect(requests.every((row) => row.pass)).toBe(true);
+		expect(rows.get('Bytes read, fast-start MP4, 1 GiB')?.ours.value).toBe(64);
+		expect(rows.get('Bytes read, MP4 with moov at the end, 1 GiB')?.baseline?.value).toBe(2);
+		expect(section.rows.filter((row) => row.measurement.startsWith('Submit wall time')).every((row) => typeof row.pass === 'boolean')).toBe(true);
 	});
 });
 
