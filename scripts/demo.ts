@@ -109,6 +109,8 @@ async function runDemo(): Promise<void> {
 	await n8n.importCredentials([exampleCredential({ apiKey: target.apiKey, baseUrl: target.baseUrl })]);
 	const workflow = loadExample(EXAMPLE_FILES.generateAndSave, { pollIntervalSeconds: target.pollIntervalSeconds });
 	if (apiKey) setExampleInputs(workflow, { ...inputs, prompt: process.env.DEMO_PROMPT?.trim() });
+	// The example's inputs are on example.com: against the simulator, its own input host serves them (and the input checks read them there).
+	else if (target.simulator) setExampleInputs(workflow, { videoUrl: target.simulator.inputUrl('sample.mp4'), maskUrl: target.simulator.inputUrl('mask.mp4') });
 	const workflowId = await n8n.importWorkflow(workflow);
 
 	step(`Running examples/${EXAMPLE_FILES.generateAndSave} (polls every ${target.pollIntervalSeconds} s)`);

@@ -49,15 +49,18 @@ const GENERATE = 'Wan VACE Inpaint';
 const SAVE = 'Save MP4 to Disk';
 const CODE = 'Videos to Inpaint';
 
+/** The examples' inputs are on example.com, which no test may call: their input checks are off (see the input checks test). */
+const AS_IS = { pollIntervalSeconds: POLL_INTERVAL_SECONDS, checkInputs: false };
+
 const examples = {
-	generateAndSave: loadExample(EXAMPLE_FILES.generateAndSave, { pollIntervalSeconds: POLL_INTERVAL_SECONDS }),
-	webhook: loadExample(EXAMPLE_FILES.webhookSubmitWaitGet, { pollIntervalSeconds: POLL_INTERVAL_SECONDS }),
-	batch: loadExample(EXAMPLE_FILES.batchFromCode, { pollIntervalSeconds: POLL_INTERVAL_SECONDS }),
+	generateAndSave: loadExample(EXAMPLE_FILES.generateAndSave, AS_IS),
+	webhook: loadExample(EXAMPLE_FILES.webhookSubmitWaitGet, AS_IS),
+	batch: loadExample(EXAMPLE_FILES.batchFromCode, AS_IS),
 };
 
 /** Example (c) with the Code node making `count` items and Continue On Fail on the Wan VACE node. */
 function batchWithContinueOnFail(count: number): WorkflowImport {
-	const workflow = loadExample(EXAMPLE_FILES.batchFromCode, { pollIntervalSeconds: POLL_INTERVAL_SECONDS });
+	const workflow = loadExample(EXAMPLE_FILES.batchFromCode, AS_IS);
 	workflow.name = `e2e: ${count} items with faults`;
 	const code = workflowNodes(workflow).find((node) => node.name === CODE);
 	if (!code) throw new Error(`${EXAMPLE_FILES.batchFromCode} has no "${CODE}" node`);
@@ -67,6 +70,18 @@ function batchWithContinueOnFail(count: number): WorkflowImport {
 		maskUrl: 'https://example.com/videos/batch-' + i + '-mask.mp4',
 	} }));`;
 	for (const node of wanVaceNodes(workflow)) node.onError = 'continueRegularOutput';
+	return workflow;
+}
+
+/** Example (c) with its Code node giving one item per input pair, the inputs checked (the example's default). */
+function batchOfInputs(name: string, inputs: Array<{ video: string; mask: string }>, continueOnFail: boolean): WorkflowImport {
+	const workflow = loadExample(EXAMPLE_FILES.batchFromCode, { pollIntervalSeconds: POLL_INTERVAL_SECONDS });
+	workflow.name = name;
+	const code = workflowNodes(workflow).find((node) => node.name === CODE);
+	if (!code) throw new Error(`${EXAMPLE_FILES.batchFromCode} has no "${CODE}" node`);
+	const items = inputs.map((input, i) => ({ prompt: `checked input ${i}`, videoUrl: input.video, maskUrl: input.mask }));
+	code.parameters.jsCode = `return ${JSON.stringify(items)}.map((json) => ({ json }));`;
+	for (const node of wanVaceNodes(workflow)) if (continueOnFail) node.onError = 'continueRegularOutput';
 	return workflow;
 }
 
@@ -374,6 +389,50 @@ describe('examples/ in a real n8n against the simulator', () => {
 				});
 				expect(new Set(outputs.map((item) => item.json.generationId)).size).toBe(3);
 				expectOnePostPerPrompt(inputs.map((json) => json.prompt as string));
+			},
+			RUN_TIMEOUT_MS,
+		);
+
+		test(
+			'input checks: a share page, a private URL, a wrong media type and a broken file are refused before any POST',
+			async () => {
+				const good = { video: sim.inputUrl('sample.mp4'), mask: sim.inputUrl('mask.mp4') };
+				const inputs = [
+					good,
+					{ ...good, video: sim.inputUrl('share-page') },
+					{ ...good, video: sim.inputUrl('status/403') },
+					{ ...good, mask: sim.inputUrl('frame.png') },
+					{ ...good, video: sim.inputUrl('truncated.mp4') },
+				];
+				const refusals = [
+					'Video URL (video_url) is a web page (HTML), not a media file',
+					'Video URL (video_url) is not public (HTTP 403)',
+					'Mask URL (mask_video_url) holds an image (PNG, 64x64), not a video',
+					'Video URL (video_url) claims to be MP4 but its header cannot be read',
+				];
+				const [stopping, continuing] = await n8n.importWorkflows([
+					batchOfInputs('e2e: checked inputs', inputs, false),
+					batchOfInputs('e2e: checked inputs, Continue On Fail', inputs, true),
+				]);
+
+				const stopped = await n8n.execute(stopping);
+				expect(stopped.status).toBe('error');
+				expect(stopped.nodeError(GENERATE)?.message).toBe(refusals[0]);
+				expect(sim.log.filter((entry) => entry.route === 'submit')).toHaveLength(0);
+
+				sim.reset();
+				const result = await n8n.execute(continuing);
+				expect(result.status).toBe('success');
+				const outputs = result.json(GENERATE);
+				expect(outputs.map((json) => json.error)).toEqual([undefined, ...refusals]);
+				expect(outputs[2].description).toContain('Share it publicly or use a presigned URL');
+				expectCompletedGeneration(outputs[0]);
+				const video = { contentType: 'video/mp4', container: 'mp4', width: 64, height: 64, durationSeconds: 1, frames: 16, framesPerSecond: 16 };
+				expect(outputs[0].inputs).toEqual({ video_url: { ...video, bytes: SAMPLE.length }, mask_video_url: { ...video, bytes: 1771 } });
+				expect(outputs[0].inputWarnings).toEqual([expect.stringContaining('Number of Frames asks for 81 frames'), expect.stringContaining('Resolution 480p')]);
+				const hints = (result.raw as { data?: { resultData?: { runData?: Record<string, Array<{ hints?: Array<{ message: string }> }>> } } }).data?.resultData?.runData?.[GENERATE]?.[0]?.hints;
+				expect(hints?.map((hint) => hint.message)).toEqual(outputs[0].inputWarnings);
+				expectOnePostPerPrompt(['checked input 0']);
 			},
 			RUN_TIMEOUT_MS,
 		);

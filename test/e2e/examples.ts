@@ -44,18 +44,21 @@ export function wanVaceNodes(workflow: WorkflowImport): WorkflowNode[] {
 	return workflowNodes(workflow).filter((node) => node.type === WAN_VACE_NODE_TYPE);
 }
 
+function setRunOption(node: WorkflowNode, name: string, value: unknown): void {
+	node.parameters.runOptions = { ...((node.parameters.runOptions ?? {}) as Record<string, unknown>), [name]: value };
+}
+
 /**
  * Reads an example as it is. `pollIntervalSeconds` sets Run Options > Poll Interval of its
- * Wan VACE nodes that poll (Generate, Get): the one change a fast run needs.
+ * Wan VACE nodes that poll (Generate, Get): the one change a fast run needs. `checkInputs:
+ * false` turns the input checks off where the example's inputs are on example.com, a host
+ * no test may call (setExampleInputs points them elsewhere instead).
  */
-export function loadExample(file: string, opts: { pollIntervalSeconds?: number } = {}): WorkflowImport {
+export function loadExample(file: string, opts: { pollIntervalSeconds?: number; checkInputs?: boolean } = {}): WorkflowImport {
 	const workflow = JSON.parse(fs.readFileSync(path.join(EXAMPLES_DIR, file), 'utf8')) as WorkflowImport;
-	if (opts.pollIntervalSeconds !== undefined) {
-		for (const node of wanVaceNodes(workflow)) {
-			if (node.parameters.operation === 'submit') continue;
-			const runOptions = (node.parameters.runOptions ?? {}) as Record<string, unknown>;
-			node.parameters.runOptions = { ...runOptions, pollIntervalSeconds: opts.pollIntervalSeconds };
-		}
+	for (const node of wanVaceNodes(workflow)) {
+		if (opts.pollIntervalSeconds !== undefined && node.parameters.operation !== 'submit') setRunOption(node, 'pollIntervalSeconds', opts.pollIntervalSeconds);
+		if (opts.checkInputs !== undefined && node.parameters.operation !== 'get') setRunOption(node, 'checkInputs', opts.checkInputs);
 	}
 	return workflow;
 }

@@ -110,6 +110,8 @@ function wanVaceWorkflow(): WorkflowImport {
 					[MAIN_FIELDS.prompt]: 'a red balloon',
 					[MAIN_FIELDS.videoUrl]: 'https://example.com/source.mp4',
 					[MAIN_FIELDS.maskUrl]: 'https://example.com/mask.mp4',
+					// example.com is not to be called from a test: no input checks.
+					runOptions: { checkInputs: false },
 				},
 				credentials: { [AIML_API_CREDENTIAL_TYPE]: { id: CREDENTIAL_ID, name: 'AI/ML API (401 stand-in)' } },
 			},
