@@ -65,6 +65,12 @@ export class MediaReader {
 		return undefined;
 	}
 
+	/** The bytes already at hand from offset on (to the end of the read that holds offset), without fetching. */
+	peek(offset: number): Buffer | undefined {
+		const window = this.windows.find((known) => offset >= known.offset && offset < known.offset + known.bytes.length);
+		return window?.bytes.subarray(offset - window.offset);
+	}
+
 	/**
 	 * Bytes [offset, offset + length), fewer at the end of the file. Undefined when the
 	 * source cannot deliver them (no ranged reads, or the read budget is spent).

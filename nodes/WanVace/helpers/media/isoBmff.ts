@@ -13,6 +13,8 @@ interface Box {
 	/** Offset of the box's content (after its header), relative to the buffer. */
 	start: number;
 	end: number;
+	/** The box runs past the end of the bytes at hand (a moov read only in part). */
+	cut: boolean;
 }
 
 const CONTAINER_BOXES = new Set(['moov', 'trak', 'mdia', 'minf', 'stbl']);
@@ -32,7 +34,7 @@ function children(buffer: Buffer, start: number, end: number): Box[] {
 			size = end - offset;
 		}
 		if (size < header) break;
-		boxes.push({ type, start: offset + header, end: Math.min(end, offset + size) });
+		boxes.push({ type, start: offset + header, end: Math.min(end, offset + size), cut: offset + size > end });
 		offset += size;
 	}
 	return boxes;
@@ -99,23 +101,30 @@ function handlerType(buffer: Buffer, mdia: Box): string | undefined {
 	return hdlr && hdlr.start + 12 <= hdlr.end ? fourCc(buffer, hdlr.start + 8) : undefined;
 }
 
-function describeMoov(moov: Buffer, container: string): MediaFacts {
-	const root: Box = { type: 'moov', start: 0, end: moov.length };
+/**
+ * The video track's figures from a moov box. `whole: false`: only its first bytes are at
+ * hand; undefined when they do not hold every box needed (the caller reads the whole moov).
+ */
+function describeMoov(moov: Buffer, container: string, whole: boolean): MediaFacts | undefined {
+	const root: Box = { type: 'moov', start: 0, end: moov.length, cut: !whole };
 	const tracks = children(moov, 0, moov.length).filter((box) => box.type === 'trak');
 	const video = tracks.find((trak) => {
 		const mdia = child(moov, trak, 'mdia');
 		return mdia !== undefined && handlerType(moov, mdia) === 'vide';
 	});
+	if (!video && !whole) return undefined;
 	if (!video) {
 		const kinds = tracks.map((trak) => handlerType(moov, child(moov, trak, 'mdia') ?? trak) ?? '?');
 		throw new UnreadableMedia(tracks.length ? `it has no video track (only ${kinds.map(describeHandler).join(', ')})` : 'it has no tracks at all');
 	}
-	const facts: MediaFacts = { kind: 'video', container };
 	const tkhd = child(moov, video, 'tkhd');
+	const mdhd = path(moov, video, ['mdia', 'mdhd']);
 	const stbl = path(moov, video, ['mdia', 'minf', 'stbl']);
+	const stts = stbl && child(moov, stbl, 'stts');
+	if (!whole && [tkhd, mdhd, stts].some((box) => !box || box.cut)) return undefined;
+	const facts: MediaFacts = { kind: 'video', container };
 	const size = (tkhd && trackSize(moov, tkhd)) || (stbl && child(moov, stbl, 'stsd') && sampleEntrySize(moov, child(moov, stbl, 'stsd')!));
 	if (size && size.width > 0 && size.height > 0) Object.assign(facts, size);
-	const mdhd = path(moov, video, ['mdia', 'mdhd']);
 	const mvhd = child(moov, root, 'mvhd');
 	const time = (mdhd && timing(moov, mdhd)) || (mvhd && timing(moov, mvhd));
 	if (time && time.duration > 0) facts.durationSeconds = round(time.duration / time.timescale);
@@ -160,11 +169,16 @@ export async function probeIsoBmff(reader: MediaReader, container: string): Prom
 		else if (size === 0) size = (reader.size ?? offset) - offset;
 		if (size < 8) throw new UnreadableMedia(`its ${type} box at byte ${offset} has an impossible size (${size})`);
 		if (type === 'moov') {
+			// A long video's moov is large (sample tables), but the video track usually comes first: its first bytes may do.
+			const start = reader.peek(offset) ?? (await reader.get(offset, 16));
+			const partial = start && start.length < size && (reader.size === undefined || offset + start.length < reader.size);
+			const fromStart = partial ? describeMoov(start.subarray(8), container, false) : undefined;
+			if (fromStart) return fromStart;
 			if (size > MAX_MOOV_BYTES) throw new UnreadableMedia(`its moov box is ${size} bytes long, more than the ${MAX_MOOV_BYTES} this check reads`);
 			const moov = await reader.get(offset, size);
 			if (!moov) return { kind: 'video', container };
 			if (moov.length < size) throw new UnreadableMedia('the file ends inside its moov box: it was cut short');
-			return describeMoov(moov.subarray(8), container);
+			return describeMoov(moov.subarray(8), container, true) as MediaFacts;
 		}
 		if (type === 'mdat') sawMediaData = true;
 		if (reader.size !== undefined && offset + size > reader.size) {

@@ -71,6 +71,43 @@ describe('media probe', () => {
 		expect(reader.bytesRead).toBeLessThan(128 * 1024);
 	});
 
+	/** sample.mp4 with `filler` bytes of a free box inside its moov: after the tracks, or inside the video track before its mdia. */
+	function withLargeMoov(filler: number, where: 'after tracks' | 'inside the track'): Buffer {
+		const sample = fixture('sample.mp4');
+		const free = Buffer.alloc(filler + 8);
+		free.writeUInt32BE(filler + 8, 0);
+		free.write('free', 4, 'latin1');
+		const moov = sample.subarray(32, 865);
+		let body: Buffer;
+		if (where === 'after tracks') body = Buffer.concat([moov.subarray(8), free]);
+		else {
+			// trak at 116 of moov (148 in the file), its tkhd (92 bytes) first: the free box goes after tkhd.
+			const trak = Buffer.from(moov.subarray(116, 116 + 656));
+			const grown = Buffer.concat([trak.subarray(0, 8 + 92), free, trak.subarray(8 + 92)]);
+			grown.writeUInt32BE(grown.length, 0);
+			body = Buffer.concat([moov.subarray(8, 116), grown, moov.subarray(116 + 656)]);
+		}
+		const header = Buffer.alloc(8);
+		header.writeUInt32BE(body.length + 8, 0);
+		header.write('moov', 4, 'latin1');
+		return Buffer.concat([sample.subarray(0, 32), header, body, sample.subarray(865)]);
+	}
+
+	it('reads the video track from the first 64 KiB of a 2 MiB moov (a long video\'s sample tables)', async () => {
+		const bytes = withLargeMoov(2 * 1024 * 1024, 'after tracks');
+		const { source, reads } = countingSource({ size: bytes.length, slice: (offset, length) => bytes.subarray(offset, offset + length) });
+		const reader = new MediaReader(source);
+		expect(await probeMedia(reader, { kind: 'video', container: 'mp4' })).toEqual(FFPROBE['sample.mp4']);
+		expect(reads).toEqual([[0, 64 * 1024]]);
+	});
+
+	it('reads the whole moov when its first 64 KiB do not hold the video track\'s tables', async () => {
+		const bytes = withLargeMoov(1024 * 1024, 'inside the track');
+		const { source, reads } = countingSource({ size: bytes.length, slice: (offset, length) => bytes.subarray(offset, offset + length) });
+		expect(await probeMedia(new MediaReader(source), { kind: 'video', container: 'mp4' })).toEqual(FFPROBE['sample.mp4']);
+		expect(reads).toEqual([[0, 64 * 1024], [32, 833 + 1024 * 1024 + 8]]);
+	});
+
 	it('gives the container without figures when the server cannot seek to a moov at the end', async () => {
 		const file = largeMp4(10 * 1024 ** 2, false);
 		const head = file.slice(0, 64 * 1024);
