@@ -431,7 +431,7 @@ describe('examples/ in a real n8n against the simulator', () => {
 				expect(outputs[0].inputs).toEqual({ video_url: { ...video, bytes: SAMPLE.length }, mask_video_url: { ...video, bytes: 1771 } });
 				expect(outputs[0].inputWarnings).toEqual([expect.stringContaining('Number of Frames asks for 81 frames'), expect.stringContaining('Resolution 480p')]);
 				const hints = (result.raw as { data?: { resultData?: { runData?: Record<string, Array<{ hints?: Array<{ message: string }> }>> } } }).data?.resultData?.runData?.[GENERATE]?.[0]?.hints;
-				expect(hints?.map((hint) => hint.message)).toEqual(outputs[0].inputWarnings);
+				expect(hints?.map((hint) => hint.message)).toEqual((outputs[0].inputWarnings as string[]).map((warning) => `Item 0: ${warning}`));
 				expectOnePostPerPrompt(['checked input 0']);
 			},
 			RUN_TIMEOUT_MS,

@@ -54,6 +54,16 @@ class Slots {
 	}
 }
 
+/** Execution hints shown at most; each names the items it applies to. */
+const MAX_HINTS = 10;
+
+/** "Item 3", "Items 0, 1, 2", "Items 0, 1, 2, 3, 4 and 45 more". */
+function describeItems(indexes: number[]): string {
+	if (indexes.length === 1) return `Item ${indexes[0]}`;
+	const shown = indexes.slice(0, 5).join(', ');
+	return `Items ${shown}${indexes.length > 5 ? ` and ${indexes.length - 5} more` : ''}`;
+}
+
 function definedOnly(entries: IDataObject): IDataObject {
 	return Object.fromEntries(Object.entries(entries).filter(([, value]) => value !== undefined && value !== ''));
 }
@@ -113,19 +123,24 @@ export class InputChecks {
 
 	/** The output items with what the checks found (`inputs`, `inputWarnings`); warnings also become execution hints. */
 	report(items: INodeExecutionData[]): INodeExecutionData[] {
-		const hints: NodeExecutionHint[] = [];
-		const many = this.reports.size > 1;
+		const itemsByWarning = new Map<string, number[]>();
 		for (const item of items) {
 			const itemIndex = (item.pairedItem as IPairedItemData | undefined)?.item;
 			const report = itemIndex === undefined ? undefined : this.reports.get(itemIndex);
-			if (!report || item.json.error !== undefined) continue;
+			if (itemIndex === undefined || !report || item.json.error !== undefined) continue;
 			item.json.inputs = report.inputs;
 			if (report.warnings.length === 0) continue;
 			item.json.inputWarnings = report.warnings;
-			for (const warning of report.warnings) hints.push({ message: many ? `Item ${itemIndex}: ${warning}` : warning, type: 'warning', location: 'outputPane' });
+			for (const warning of report.warnings) itemsByWarning.set(warning, [...(itemsByWarning.get(warning) ?? []), itemIndex]);
 		}
+		const many = items.length > 1;
+		const hints: NodeExecutionHint[] = [...itemsByWarning].map(([warning, indexes]) => ({
+			message: many ? `${describeItems(indexes)}: ${warning}` : warning,
+			type: 'warning',
+			location: 'outputPane',
+		}));
 		// n8n versions without execution hints still get the warnings in the items.
-		if (hints.length && typeof this.ctx.addExecutionHints === 'function') this.ctx.addExecutionHints(...hints.slice(0, 20));
+		if (hints.length && typeof this.ctx.addExecutionHints === 'function') this.ctx.addExecutionHints(...hints.slice(0, MAX_HINTS));
 		return items;
 	}
 

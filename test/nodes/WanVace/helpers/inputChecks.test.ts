@@ -182,6 +182,11 @@ describe('Check Inputs reports what it found', () => {
 		expect(sim.inputLog).toHaveLength(51);
 		expect(peakConcurrency(sim)).toBeLessThanOrEqual(8);
 		expect(peakConcurrency(sim)).toBeGreaterThan(1);
+		// One hint per warning, naming the items it applies to: not 100 hints for 50 items.
+		expect(hintsOf(result)).toEqual([
+			expect.stringMatching(/^Items 0, 1, 2, 3, 4 and 45 more: Number of Frames asks for 81 frames/),
+			expect.stringMatching(/^Items 0, 1, 2, 3, 4 and 45 more: Resolution 480p/),
+		]);
 		const lastCheck = Math.max(...sim.inputLog.map((entry) => entry.endedAt ?? entry.at));
 		expect(Math.min(...submits(sim).map((entry) => entry.at))).toBeGreaterThanOrEqual(lastCheck);
 	});
