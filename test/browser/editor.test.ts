@@ -125,8 +125,9 @@ describe('the n8n editor with Wan VACE Inpaint installed', () => {
 		async () => {
 			await step('Execute step', async ({ sim }) => {
 				await editor().fillParameter('prompt', 'A red vintage convertible drives along the coast road');
-				await editor().fillParameter('videoUrl', `${sim.baseUrl}/inputs/coast-road.mp4`);
-				await editor().fillParameter('maskUrl', `${sim.baseUrl}/inputs/coast-road-mask.mp4`);
+				// The simulator's input host serves them: the input checks (on by default) read them there.
+				await editor().fillParameter('videoUrl', sim.inputUrl('sample.mp4'));
+				await editor().fillParameter('maskUrl', sim.inputUrl('mask.mp4'));
 				await editor().addCollectionOption('Add Run Option', 'Download Video');
 				await editor().switchOn('downloadVideo');
 				await editor().addCollectionOption('Add Run Option', 'Poll Interval (Seconds)');
@@ -147,6 +148,8 @@ describe('the n8n editor with Wan VACE Inpaint installed', () => {
 				expect(json).toMatch(/"generationId":\s*"[0-9a-f-]{36}:alibaba\/wan2\.2-vace-fun-a14b-inpainting"/);
 				expect(json).toMatch(/"videoUrl":\s*"http:\/\/127\.0\.0\.1:\d+\/files\//);
 				expect(json).toMatch(/"creditsUsed":\s*\d+/);
+				expect(json).toMatch(/"inputs":/);
+				expect(sim.inputLog.map((entry) => entry.path)).toEqual(expect.arrayContaining(['/inputs/sample.mp4', '/inputs/mask.mp4']));
 				expect(sim.counters().acceptedPosts).toBe(created + 1);
 				await output.getByTestId('radio-button-table').click();
 				await session.docsScreenshot('node-output.png', editor().ndv());

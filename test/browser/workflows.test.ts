@@ -6,8 +6,8 @@
 import { startCallbackReceiver } from '../e2e/callbackReceiver';
 import { httpRequest } from '../e2e/n8n/process';
 import { sampleVideoBytes } from '../simulator';
-import { EXAMPLE_FILES, EXAMPLES_DIR, exampleCredential, loadExample, wanVaceNodes, workflowNodes } from '../e2e/examples';
-import { path } from '../support/node';
+import { EXAMPLE_FILES, exampleCredential, loadExample, wanVaceNodes, workflowNodes } from '../e2e/examples';
+import { fs, os, path } from '../support/node';
 import { type Editor, NODE_DISPLAY_NAME, TOOL_DISPLAY_NAME, eventually } from './editor';
 import { STEP_TIMEOUT_MS, useEditorSession } from './session';
 
@@ -24,14 +24,26 @@ beforeAll(async () => {
 	await n8n.importCredentials([exampleCredential({ apiKey: sim.apiKey, baseUrl: sim.baseUrl })]);
 });
 
-/** Imports examples/<file> through the editor and waits until its nodes are on the canvas. */
+/**
+ * examples/<file> as it is but for Run Options > Check Inputs, off: the example's inputs are
+ * on example.com, which no test may call. Written to a temporary file for the editor's import.
+ */
+function exampleWithoutInputChecks(file: string): string {
+	const copy = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'wan-vace-example-')), file);
+	fs.writeFileSync(copy, JSON.stringify(loadExample(file, { checkInputs: false }), null, 2));
+	return copy;
+}
+
+/** Imports examples/<file> (see exampleWithoutInputChecks) through the editor and waits until its nodes are on the canvas. */
 async function importExample(file: string): Promise<string[]> {
 	const workflow = loadExample(file);
 	const names = workflowNodes(workflow)
 		.filter((node) => node.type !== 'n8n-nodes-base.stickyNote')
 		.map((node) => node.name);
 	await editor().newWorkflow();
-	await editor().importFromFile(path.join(EXAMPLES_DIR, file));
+	const copy = exampleWithoutInputChecks(file);
+	await editor().importFromFile(copy);
+	fs.rmSync(path.dirname(copy), { recursive: true, force: true });
 	await eventually(
 		async () => await editor().byId('canvas-node').allInnerTexts(),
 		(texts) => names.every((name) => texts.some((text) => text.split('\n').includes(name))),
