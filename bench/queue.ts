@@ -52,7 +52,7 @@ export async function queueSection(config: BenchConfig, progress: Progress): Pro
 		cluster = await startQueueCluster({ tarball, workers: 2 });
 		const bootMs = Date.now() - bootStarted;
 		await cluster.main.importCredentials([exampleCredential({ apiKey: sim.apiKey, baseUrl: sim.baseUrl })]);
-		const durable = loadExample(EXAMPLE_FILES.webhookSubmitWaitGet, { pollIntervalSeconds: config.pollSeconds });
+		const durable = loadExample(EXAMPLE_FILES.webhookSubmitWaitGet, { pollIntervalSeconds: config.pollSeconds, checkInputs: false });
 		const durablePath = String(workflowNodes(durable).find((node) => node.type === 'n8n-nodes-base.webhook')?.parameters.path);
 		const [generateId, downloadId, durableId] = await cluster.main.importWorkflows([
 			generateWorkflow({ path: 'bench-generate', upload: false }),

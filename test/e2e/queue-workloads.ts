@@ -39,7 +39,8 @@ export function generateWorkflow(opts: { path?: string; upload?: boolean } = {})
 				[MAIN_FIELDS.prompt]: '={{ $json.body.prompt }}',
 				[MAIN_FIELDS.videoUrl]: 'https://example.com/source.mp4',
 				[MAIN_FIELDS.maskUrl]: 'https://example.com/mask.mp4',
-				runOptions: { pollIntervalSeconds: 0.5, downloadVideo: true },
+				// example.com is not to be called from a test: no input checks.
+				runOptions: { pollIntervalSeconds: 0.5, downloadVideo: true, checkInputs: false },
 			},
 			credentials: {
 				[AIML_API_CREDENTIAL_TYPE]: {

@@ -129,6 +129,7 @@ export class GenerationBatch {
 		for (let itemIndex = 0; itemIndex < count; itemIndex++) {
 			this.jobs.push({ itemIndex, done: false, deadline: Infinity, nextPollAt: 0, consecutiveFailures: 0 });
 		}
+		const refused = new Set<GenerationJob>();
 		let next = 0;
 		const worker = async () => {
 			while (next < count && !this.halted && !isCancelled(this.signal)) {
@@ -138,12 +139,17 @@ export class GenerationBatch {
 					this.restoreEarlierTry(job);
 				} catch (error) {
 					this.fail(job, asNodeFailure(this.node, error, job.itemIndex));
+					refused.add(job);
 				}
 			}
 		};
 		await Promise.all(Array.from({ length: Math.min(count, this.settings.maxConcurrentRequests) }, worker));
-		const failed = this.jobs.find((job) => job.error);
-		if (failed?.error && !this.continueOnFail) throw failed.error;
+		const firstRefused = this.jobs.find((job) => refused.has(job));
+		if (firstRefused && !this.continueOnFail) {
+			// The lowest refused item stops the node, listing any generation an earlier try left.
+			this.firstFailure = firstRefused;
+			this.throwIfHalted();
+		}
 	}
 
 	/** Retry On Fail: what an earlier try of this node run got for the job is used, not paid again. */
