@@ -1,7 +1,7 @@
 import type { IExecuteFunctions, INodeExecutionData } from 'n8n-workflow';
 import { NodeOperationError } from 'n8n-workflow';
 
-import { asNodeFailure, errorItemJson } from '../helpers/errors';
+import { asNodeFailure, errorItemJson } from '../errors';
 import { isCancelled } from '../helpers/sleep';
 import * as video from './video';
 

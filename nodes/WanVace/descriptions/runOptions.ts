@@ -1,6 +1,6 @@
 import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workflow';
 
-import { operationError } from '../helpers/errors';
+import { operationError } from '../errors';
 
 /** How the node talks to the API and waits: not sent to the API. */
 export interface RunSettings {

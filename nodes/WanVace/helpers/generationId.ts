@@ -1,6 +1,6 @@
 import type { IExecuteFunctions } from 'n8n-workflow';
 
-import { operationError } from './errors';
+import { operationError } from '../errors';
 
 const MAX_ID_LENGTH = 256;
 

@@ -1,6 +1,6 @@
 import type { IExecuteFunctions } from 'n8n-workflow';
 
-import { redact } from './errors';
+import { redact } from '../errors';
 
 /**
  * Log lines through n8n's logger (its log output: console and/or N8N_LOG_FILE_LOCATION), so

@@ -1,6 +1,6 @@
 import type { IDataObject } from 'n8n-workflow';
 
-import { apiMessageOf, describeFieldErrors } from './errors';
+import { apiMessageOf, describeFieldErrors } from '../transport';
 
 /** POST and GET /v2/video/generations answer with this shape (openapi-*.json). */
 export interface GenerationResponse {

@@ -2,7 +2,8 @@ import type { IDataObject, IExecuteFunctions, INodeExecutionData, IPairedItemDat
 
 import type { MediaKind } from '../descriptions/apiParameters';
 import type { RunSettings } from '../descriptions/runOptions';
-import { operationError, toHttpFailure } from './errors';
+import { operationError } from '../errors';
+import { toHttpFailure } from '../transport';
 import { dataUriSource, fetchRange, isFetchFailure, urlSource } from './inputFetch';
 import * as problems from './inputProblems';
 import { type ProbedInput, inputWarnings } from './inputWarnings';

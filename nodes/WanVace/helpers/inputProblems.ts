@@ -1,5 +1,5 @@
 import type { MediaKind } from '../descriptions/apiParameters';
-import { type HttpFailure, summarizeFailure } from './errors';
+import { type HttpFailure, summarizeFailure } from '../transport';
 import type { MediaFacts } from './media/facts';
 
 /** Why an input is refused, without the field's name: "is not public (HTTP 403)". */

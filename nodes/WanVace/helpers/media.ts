@@ -1,7 +1,7 @@
 import type { IBinaryData, IExecuteFunctions } from 'n8n-workflow';
 
 import type { MediaKind } from '../descriptions/apiParameters';
-import { operationError } from './errors';
+import { operationError } from '../errors';
 
 /**
  * Largest file the node inlines as a base64 data: URI. AI/ML API documents no input size

@@ -8,7 +8,7 @@ import {
 	apiParameter,
 } from '../descriptions/apiParameters';
 import { IMAGE_LIST_ENTRY, MAIN_FIELDS, mediaOptionNames } from '../descriptions/properties';
-import { operationError } from './errors';
+import { operationError } from '../errors';
 import { type MediaField, binaryToDataUri, summarizeMediaValue, validateMediaUrl } from './media';
 
 export interface GenerationRequest {

@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import type { IBinaryData, IDataObject, IExecuteFunctions, INode } from 'n8n-workflow';
 
-import { type NodeFailure, operationError } from './errors';
+import { type NodeFailure, operationError } from '../errors';
 import { type GenerationResponse, statusKind } from './generationResponse';
 
 /** What one item got in an earlier try of the same node run. */

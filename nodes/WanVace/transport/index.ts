@@ -1,6 +1,9 @@
 import type { IDataObject, IExecuteFunctions, IHttpRequestMethods } from 'n8n-workflow';
 
-import { operationError } from '../helpers/errors';
+import { operationError } from '../errors';
+
+export * from './apiError';
+export * from './httpFailure';
 
 export const CREDENTIAL_TYPE = 'aimlApi';
 export const DEFAULT_BASE_URL = 'https://api.aimlapi.com';
