@@ -118,19 +118,23 @@ describe('examples/ imported and run in the editor', () => {
 				try {
 					await editor().executeWorkflow();
 					await editor().page.getByText(/Waiting for (you to call the Test URL|trigger event)/i).first().waitFor();
-					const response = await httpRequest(new URL(`${server.baseUrl}/webhook-test/${String(webhook?.parameters.path)}`), {
-						method: 'POST',
-						headers: { 'content-type': 'application/json' },
-						body: Buffer.from(
-							JSON.stringify({
-								prompt: 'A red vintage convertible drives along the coast road',
-								videoUrl: 'https://example.com/videos/coast-road.mp4',
-								maskUrl: 'https://example.com/videos/coast-road-car-mask.mp4',
-								callbackUrl: receiver.url('videos/coast-road'),
-							}),
-						),
-						timeoutMs: RUN_TIMEOUT_MS,
-					});
+					// The editor shows "Waiting for you to call the Test URL" a moment before n8n has
+					// registered the test webhook, which answers 404 until then (nothing runs on a 404).
+					const callTestUrl = async () =>
+						await httpRequest(new URL(`${server.baseUrl}/webhook-test/${String(webhook?.parameters.path)}`), {
+							method: 'POST',
+							headers: { 'content-type': 'application/json' },
+							body: Buffer.from(
+								JSON.stringify({
+									prompt: 'A red vintage convertible drives along the coast road',
+									videoUrl: 'https://example.com/videos/coast-road.mp4',
+									maskUrl: 'https://example.com/videos/coast-road-car-mask.mp4',
+									callbackUrl: receiver.url('videos/coast-road'),
+								}),
+							),
+							timeoutMs: RUN_TIMEOUT_MS,
+						});
+					const response = await eventually(callTestUrl, (answer) => answer.status !== 404, 'the test webhook registered');
 					expect(response.status).toBe(202);
 					const answer = JSON.parse(response.body.toString('utf8')) as { generationId: string };
 					expect(answer.generationId).toMatch(/^[0-9a-f-]{36}:alibaba/);
