@@ -42,13 +42,17 @@ async function importExample(file: string): Promise<string[]> {
 		.map((node) => node.name);
 	await editor().newWorkflow();
 	const copy = exampleWithoutInputChecks(file);
-	await editor().importFromFile(copy);
-	fs.rmSync(path.dirname(copy), { recursive: true, force: true });
-	await eventually(
-		async () => await editor().byId('canvas-node').allInnerTexts(),
-		(texts) => names.every((name) => texts.some((text) => text.split('\n').includes(name))),
-		`the nodes of ${file} on the canvas`,
-	);
+	try {
+		await editor().importFromFile(copy);
+		await eventually(
+			async () => await editor().byId('canvas-node').allInnerTexts(),
+			(texts) => names.every((name) => texts.some((text) => text.split('\n').includes(name))),
+			`the nodes of ${file} on the canvas`,
+		);
+	} finally {
+		// Not before the nodes are on the canvas: Chromium reads a chosen file when the page does.
+		fs.rmSync(path.dirname(copy), { recursive: true, force: true });
+	}
 	return names;
 }
 
