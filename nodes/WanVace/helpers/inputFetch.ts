@@ -1,5 +1,6 @@
 import type { IExecuteFunctions } from 'n8n-workflow';
 
+import { headerValue } from '../transport';
 import type { ByteSource } from './media/bytes';
 
 /** One ranged GET of an input file, read no further than asked even when the server ignores the range. */
@@ -28,8 +29,8 @@ interface FullResponse {
 }
 
 function header(headers: Record<string, unknown>, name: string): string {
-	const value = headers[name] ?? headers[name.toLowerCase()];
-	return Array.isArray(value) ? String(value[0] ?? '') : value === undefined ? '' : String(value);
+	const value = headerValue(headers, name);
+	return Array.isArray(value) ? String(value[0] ?? '') : value === undefined || value === null ? '' : String(value);
 }
 
 /** Reads at most `limit` bytes of a response body, then closes it. */

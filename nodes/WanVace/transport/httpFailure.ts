@@ -71,7 +71,8 @@ export function parseRetryAfter(value: unknown, now = Date.now()): number | unde
 	return Number.isNaN(date) ? undefined : Math.max(0, date - now);
 }
 
-function headerValue(headers: unknown, name: string): unknown {
+/** A response header by its lower-case name, from a plain object or a Headers-like map. */
+export function headerValue(headers: unknown, name: string): unknown {
 	if (!isDict(headers)) return undefined;
 	const getter = (headers as { get?: unknown }).get;
 	if (typeof getter === 'function') {
