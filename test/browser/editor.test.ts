@@ -143,8 +143,7 @@ describe('the n8n editor with Wan VACE Inpaint installed', () => {
 				expect(binary).toMatch(/\.mp4/);
 				await session.docsScreenshot('node-output-binary.png', editor().ndv());
 
-				await output.getByTestId('radio-button-json').click();
-				const json = await eventually(async () => await output.innerText(), (text) => /"generationId"/.test(text), 'the JSON view');
+				const json = await editor().outputJson();
 				expect(json).toMatch(/"generationId":\s*"[0-9a-f-]{36}:alibaba\/wan2\.2-vace-fun-a14b-inpainting"/);
 				expect(json).toMatch(/"videoUrl":\s*"http:\/\/127\.0\.0\.1:\d+\/files\//);
 				expect(json).toMatch(/"creditsUsed":\s*\d+/);

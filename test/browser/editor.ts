@@ -11,6 +11,18 @@ export const NODE_DISPLAY_NAME = 'Wan VACE Inpaint';
 export const TOOL_DISPLAY_NAME = 'Wan VACE Inpaint Tool';
 
 /** Polls `read` until `accept` holds (or throws with the last value after timeoutMs). */
+/** The few DOM members outputJson() uses inside the page (the test build has no DOM types). */
+interface ScrollBox {
+	scrollTop: number;
+	readonly scrollHeight: number;
+	readonly clientHeight: number;
+	readonly innerText: string;
+	querySelectorAll(selector: string): ArrayLike<ScrollBox>;
+	readonly ownerDocument: {
+		defaultView: { getComputedStyle(box: ScrollBox): { overflowY: string }; requestAnimationFrame(callback: () => void): number };
+	};
+}
+
 export async function eventually<T>(read: () => Promise<T>, accept: (value: T) => boolean, what: string, timeoutMs = 15_000): Promise<T> {
 	const deadline = Date.now() + timeoutMs;
 	let last: T | undefined;
@@ -170,6 +182,40 @@ export class Editor {
 
 	outputPanel(): Locator {
 		return this.ndv().getByTestId('output-panel');
+	}
+
+	/**
+	 * The output panel's JSON view, every line of it. n8n renders that view as a virtual list
+	 * (only the rows in sight exist in the DOM), so this scrolls it from top to bottom and joins
+	 * what each position showed. innerText alone sees only what fits the panel, which hints
+	 * above the data make shorter.
+	 */
+	async outputJson(): Promise<string> {
+		const output = this.outputPanel();
+		await output.getByTestId('radio-button-json').click();
+		const tree = output.locator('.json-data').first();
+		const readAll = async () => await tree.evaluate(async (element) => {
+			const root = element as unknown as ScrollBox;
+			const view = root.ownerDocument.defaultView;
+			const frame = async () => await new Promise<void>((resolve) => view.requestAnimationFrame(() => view.requestAnimationFrame(() => resolve())));
+			const scroller = [root, ...Array.from(root.querySelectorAll('*'))].find(
+				(box) => box.scrollHeight > box.clientHeight + 1 && view.getComputedStyle(box).overflowY !== 'visible',
+			);
+			if (!scroller) return root.innerText;
+			const seen: string[] = [];
+			for (let top = 0; ; top += Math.max(1, scroller.clientHeight - 40)) {
+				scroller.scrollTop = top;
+				await frame();
+				seen.push(root.innerText);
+				if (scroller.scrollTop + scroller.clientHeight >= scroller.scrollHeight - 1) break;
+			}
+			scroller.scrollTop = 0;
+			return seen.join('\n');
+		}).catch(() => '');
+		// Read again until the view has been seen from its first line to its last: the list lays
+		// itself out after it appears, and a read meanwhile would cover only its first rows.
+		const fromStartToEnd = (text: string) => /^\s*\[/.test(text) && /\]\s*$/.test(text);
+		return await eventually(readAll, fromStartToEnd, 'the JSON view from its first line to its last');
 	}
 
 	// --- credentials ---------------------------------------------------------------------

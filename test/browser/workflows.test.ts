@@ -66,10 +66,8 @@ async function waitForSuccess(names: string[]): Promise<void> {
 /** Opens a node of the finished run: what its output panel shows (JSON view) and its item count. */
 async function outputOf(name: string): Promise<{ text: string; items: number }> {
 	await editor().openNode(name);
-	const output = editor().outputPanel();
-	await output.getByTestId('radio-button-json').click();
-	const text = await eventually(async () => await output.innerText(), (t) => t.includes('{'), `the output of ${name}`);
-	const count = await output.getByTestId('ndv-items-count').innerText();
+	const text = await editor().outputJson();
+	const count = await editor().outputPanel().getByTestId('ndv-items-count').innerText();
 	await editor().closeNdv();
 	return { text, items: Number(/(\d+) items?/.exec(count)?.[1] ?? NaN) };
 }

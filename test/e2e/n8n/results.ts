@@ -46,6 +46,13 @@ export function parseFlatted(text: string): unknown {
 	return revive(0);
 }
 
+/** True once an execution's data holds what its run produced: a node's run data or the run's error. */
+export function hasFinalRunData(data: unknown): boolean {
+	if (!isRecord(data) || !isRecord(data.resultData)) return false;
+	const { runData, error } = data.resultData;
+	return error !== undefined || (isRecord(runData) && Object.keys(runData).length > 0);
+}
+
 export function toExecutionResult(
 	run: Record<string, unknown>,
 	meta: {
@@ -75,7 +82,7 @@ export function toExecutionResult(
 			};
 		});
 	}
-	const status = String(run.status ?? (resultData.error ? 'error' : 'success'));
+	const status = String(run.status ?? (resultData.error ? 'error' : run.finished === true ? 'success' : 'unknown'));
 	const items = (node: string, opts: { run?: number; output?: number } = {}) =>
 		nodes[node]?.[opts.run ?? 0]?.outputs[opts.output ?? 0] ?? [];
 	return {

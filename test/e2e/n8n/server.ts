@@ -3,7 +3,7 @@ import { delay } from '../../support/node';
 import { type ManagedProcess, httpRequest } from './process';
 import { isN8n1 } from './lines';
 import type { RestClient } from './rest';
-import { parseFlatted, toExecutionResult } from './results';
+import { hasFinalRunData, parseFlatted, toExecutionResult } from './results';
 import { EXECUTION_TIMEOUT_MS, type ExecutionResult, type N8nServer, type WebhookCall, type WebhookResponse } from './types';
 
 /** What a server needs of the environment that started it. */
@@ -14,6 +14,8 @@ export interface ServerHost {
 }
 
 const TERMINAL_STATUSES = new Set(['success', 'error', 'crashed', 'canceled', 'waiting']);
+/** Ended before (or without) writing the run data of any node. */
+const RUN_DATA_OPTIONAL = new Set(['crashed', 'canceled']);
 
 export class Server implements N8nServer {
 	constructor(
@@ -132,8 +134,10 @@ export class Server implements N8nServer {
 		for (;;) {
 			const execution = await this.rest<RestExecution>('GET', `/executions/${encodeURIComponent(id)}`);
 			const done = execution.finished || (TERMINAL_STATUSES.has(execution.status) && !(opts.pastWaiting && execution.status === 'waiting'));
-			if (done && execution.data) {
-				const data = typeof execution.data === 'string' ? parseFlatted(execution.data) : execution.data;
+			const data = execution.data === undefined ? undefined : typeof execution.data === 'string' ? parseFlatted(execution.data) : execution.data;
+			// n8n 1.x on SQLite (pool size 0) writes the status first and the run data in a second,
+			// separate update: a read in between sees "success" with the data of the start.
+			if (done && data !== undefined && (hasFinalRunData(data) || RUN_DATA_OPTIONAL.has(execution.status))) {
 				return toExecutionResult(
 					{ ...execution, data },
 					{
@@ -146,7 +150,10 @@ export class Server implements N8nServer {
 					},
 				);
 			}
-			if (Date.now() > deadline) throw new Error(`execution ${id} still ${execution.status} after ${opts.timeoutMs ?? EXECUTION_TIMEOUT_MS} ms`);
+			if (Date.now() > deadline) {
+				const what = done ? `${execution.status}, but its run data was never written,` : `still ${execution.status}`;
+				throw new Error(`execution ${id} is ${what} after ${opts.timeoutMs ?? EXECUTION_TIMEOUT_MS} ms`);
+			}
 			await delay(pollMs);
 			pollMs = Math.min(pollMs * 2, 500);
 		}
