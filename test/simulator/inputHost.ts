@@ -160,6 +160,10 @@ export async function handleInputRequest(state: SimulatorState, req: IncomingMes
 	if (name === 'redirect-login') return send(302, 'text/plain', 'Found', { location: `${INPUTS_PREFIX}login?next=coast-road.mp4` });
 	if (name === 'login') return send(200, 'text/html', LOGIN_PAGE);
 	if (name === 'expired') return send(200, 'text/plain', 'Request has expired. Create a new link.');
+	const reads = query.get('reads');
+	if (reads !== null && state.inputLog.filter((logged) => logged.path === entry.path).length > Number(reads)) {
+		return send(403, 'application/xml', S3_DENIED); // a presigned link that has expired
+	}
 	const file = resolveFile(name, query);
 	if (!file) return send(404, 'text/plain', 'Not Found');
 	const type = query.get('type') ?? CONTENT_TYPES[name.split('.').pop() ?? ''] ?? 'application/octet-stream';

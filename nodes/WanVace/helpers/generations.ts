@@ -64,11 +64,15 @@ export class GenerationBatch implements JobRunner {
 	}
 
 	/**
-	 * Builds one job per input item, up to Max Concurrent Requests at once (a build may
-	 * fetch, e.g. to check inputs). Invalid items fail here, before anything is sent;
-	 * without Continue On Fail the lowest failing item stops the node.
+	 * Builds one job per input item, then checks its inputs unless an earlier try (Retry On
+	 * Fail) already took it past its submission; up to Max Concurrent Requests at once (a
+	 * check fetches). Invalid items fail here, before anything is sent; without Continue On
+	 * Fail the lowest failing item stops the node.
 	 */
-	async prepare(build: (itemIndex: number) => Promise<Omit<GenerationJob, 'done' | 'deadline' | 'nextPollAt' | 'consecutiveFailures' | 'itemIndex'>>): Promise<void> {
+	async prepare(
+		build: (itemIndex: number) => Promise<Omit<GenerationJob, 'done' | 'deadline' | 'nextPollAt' | 'consecutiveFailures' | 'itemIndex'>>,
+		checkInputs?: (job: GenerationJob) => Promise<void>,
+	): Promise<void> {
 		const count = this.ctx.getInputData().length;
 		for (let itemIndex = 0; itemIndex < count; itemIndex++) {
 			this.jobs.push({ itemIndex, done: false, deadline: Infinity, nextPollAt: 0, consecutiveFailures: 0 });
@@ -81,6 +85,7 @@ export class GenerationBatch implements JobRunner {
 				try {
 					Object.assign(job, await build(job.itemIndex));
 					this.restoreEarlierTry(job);
+					if (checkInputs && !job.done && !job.generationId) await checkInputs(job);
 				} catch (error) {
 					this.fail(job, asNodeFailure(this.node, error, job.itemIndex));
 					refused.add(job);
@@ -238,6 +243,8 @@ export class GenerationBatch implements JobRunner {
 				);
 			}
 			const json = generationJson(job.generationId as string, job.response, job.request?.settings);
+			if (job.inputReport) json.inputs = job.inputReport.inputs;
+			if (job.inputReport?.warnings.length) json.inputWarnings = job.inputReport.warnings;
 			return outputItem(
 				job.itemIndex,
 				json,

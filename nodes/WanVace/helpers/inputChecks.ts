@@ -9,6 +9,7 @@ import * as problems from './inputProblems';
 import { type ProbedInput, inputWarnings } from './inputWarnings';
 import { type ByteSource, MediaReader, isUnreadable, probeMedia, sniff } from './media/probe';
 import type { MediaFacts } from './media/facts';
+import type { InputReport } from './job';
 import type { GenerationRequest, RequestMedia } from './requestBody';
 
 /**
@@ -29,11 +30,6 @@ interface Inspected {
 }
 
 type Inspection = Inspected | { problem: problems.InputProblem };
-
-interface ItemReport {
-	inputs: IDataObject;
-	warnings: string[];
-}
 
 /** At most `limit` tasks at once; a finishing task hands its slot to the next waiting one. */
 class Slots {
@@ -86,7 +82,6 @@ interface Fetched {
 export class InputChecks {
 	private readonly slots: Slots;
 	private readonly inspections = new Map<string, Promise<Inspection>>();
-	private readonly reports = new Map<number, ItemReport>();
 	private readonly timeoutMs: number;
 
 	constructor(
@@ -97,9 +92,9 @@ export class InputChecks {
 		this.timeoutMs = Math.min(settings.requestTimeoutMs, MAX_CHECK_TIMEOUT_MS);
 	}
 
-	/** Checks every input of one item; throws the first refusal. Returns the request unchanged. */
-	async check(itemIndex: number, request: GenerationRequest): Promise<GenerationRequest> {
-		if (!this.settings.checkInputs) return request;
+	/** Checks every input of one item; throws the first refusal. Undefined when Check Inputs is off. */
+	async check(itemIndex: number, request: GenerationRequest): Promise<InputReport | undefined> {
+		if (!this.settings.checkInputs) return undefined;
 		const inspections = await Promise.all(request.media.map(async (input) => await this.inspect(input)));
 		const probed: ProbedInput[] = [];
 		const inputs: IDataObject = {};
@@ -118,21 +113,17 @@ export class InputChecks {
 			else ((inputs[field.apiName] ??= []) as IDataObject[])[position] = inspection.report;
 		}
 		warnings.push(...inputWarnings(probed, request.body));
-		this.reports.set(itemIndex, { inputs, warnings });
-		return request;
+		return { inputs, warnings };
 	}
 
-	/** The output items with what the checks found (`inputs`, `inputWarnings`); warnings also become execution hints. */
-	report(items: INodeExecutionData[]): INodeExecutionData[] {
+	/** The items' `inputWarnings` as execution hints in the output panel, each naming its items. */
+	addWarningHints(items: INodeExecutionData[]): INodeExecutionData[] {
 		const itemsByWarning = new Map<string, number[]>();
 		for (const item of items) {
 			const itemIndex = (item.pairedItem as IPairedItemData | undefined)?.item;
-			const report = itemIndex === undefined ? undefined : this.reports.get(itemIndex);
-			if (itemIndex === undefined || !report || item.json.error !== undefined) continue;
-			item.json.inputs = report.inputs;
-			if (report.warnings.length === 0) continue;
-			item.json.inputWarnings = report.warnings;
-			for (const warning of report.warnings) itemsByWarning.set(warning, [...(itemsByWarning.get(warning) ?? []), itemIndex]);
+			const warnings = item.json.inputWarnings;
+			if (itemIndex === undefined || !Array.isArray(warnings)) continue;
+			for (const warning of warnings as string[]) itemsByWarning.set(warning, [...(itemsByWarning.get(warning) ?? []), itemIndex]);
 		}
 		const many = items.length > 1;
 		const hints: NodeExecutionHint[] = [...itemsByWarning].map(([warning, indexes]) => ({

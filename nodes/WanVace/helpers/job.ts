@@ -1,4 +1,4 @@
-import type { IBinaryData, IExecuteFunctions, INode } from 'n8n-workflow';
+import type { IBinaryData, IDataObject, IExecuteFunctions, INode } from 'n8n-workflow';
 
 import type { RunSettings } from '../descriptions/runOptions';
 import type { NodeFailure } from '../errors';
@@ -14,10 +14,17 @@ export function backoffMs(failures: number): number {
 	return Math.round(base * (0.8 + Math.random() * 0.4));
 }
 
+/** What the input checks found for one item: its output's `inputs` and `inputWarnings`. */
+export interface InputReport {
+	inputs: IDataObject;
+	warnings: string[];
+}
+
 /** One input item on its way through submit, polling and download. */
 export interface GenerationJob {
 	itemIndex: number;
 	request?: GenerationRequest;
+	inputReport?: InputReport;
 	generationId?: string;
 	response?: GenerationResponse;
 	binary?: IBinaryData;

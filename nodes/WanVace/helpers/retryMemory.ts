@@ -3,6 +3,7 @@ import type { IBinaryData, IDataObject, IExecuteFunctions, INode } from 'n8n-wor
 
 import { type NodeFailure, operationError } from '../errors';
 import { type GenerationResponse, statusKind } from './generationResponse';
+import type { InputReport } from './job';
 
 /** What one item got in an earlier try of the same node run. */
 interface Remembered {
@@ -14,12 +15,15 @@ interface Remembered {
 	binary?: IBinaryData;
 	/** The POST failed in a way that may have created a generation whose ID never came back. */
 	uncertainFailure?: string;
+	/** What the input checks found in that try: a restored job is not checked again. */
+	inputReport?: InputReport;
 }
 
 /** The part of a batch job the memory reads and restores. */
 export interface RememberedJob {
 	itemIndex: number;
 	request?: { body: IDataObject };
+	inputReport?: InputReport;
 	generationId?: string;
 	response?: GenerationResponse;
 	binary?: IBinaryData;
@@ -90,6 +94,7 @@ export class RetryMemory {
 		const now = Date.now();
 		job.generationId = earlier.generationId;
 		job.response = earlier.response;
+		job.inputReport = earlier.inputReport;
 		job.deadline = now + settings.maxWaitMs;
 		job.nextPollAt = now;
 		const completed = earlier.response !== undefined && statusKind(earlier.response.status) === 'completed';
@@ -118,7 +123,7 @@ export class RetryMemory {
 		if (job.generationId) {
 			if (generationFailed(job.response)) return undefined;
 			const byReference = job.binary?.id ? job.binary : undefined;
-			return { generationId: job.generationId, response: job.response, binary: byReference };
+			return { generationId: job.generationId, response: job.response, binary: byReference, inputReport: job.inputReport };
 		}
 		if (job.submissionUncertain && job.error) return { uncertainFailure: job.error.message };
 		return undefined;

@@ -4,11 +4,17 @@ import type { GenerationBatch } from '../../helpers/generations';
 import { InputChecks } from '../../helpers/inputChecks';
 import { buildGenerationRequest } from '../../helpers/requestBody';
 
-/** The steps before any submission, per item: build and validate the request, then check its inputs. */
+/**
+ * The steps before any submission, per item: build and validate the request, then check its
+ * inputs (skipped for an item whose generation an earlier Retry On Fail try already has).
+ */
 export async function prepareGenerations(ctx: IExecuteFunctions, batch: GenerationBatch): Promise<InputChecks> {
 	const checks = new InputChecks(ctx, batch.settings);
-	await batch.prepare(async (itemIndex) => ({
-		request: await checks.check(itemIndex, await buildGenerationRequest(ctx, itemIndex)),
-	}));
+	await batch.prepare(
+		async (itemIndex) => ({ request: await buildGenerationRequest(ctx, itemIndex) }),
+		async (job) => {
+			if (job.request) job.inputReport = await checks.check(job.itemIndex, job.request);
+		},
+	);
 	return checks;
 }

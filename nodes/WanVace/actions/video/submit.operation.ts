@@ -18,5 +18,5 @@ export async function execute(this: IExecuteFunctions): Promise<INodeExecutionDa
 	const batch = await GenerationBatch.start(this);
 	const checks = await prepareGenerations(this, batch);
 	await batch.run('submitOnly');
-	return checks.report(batch.outputItems());
+	return checks.addWarningHints(batch.outputItems());
 }

@@ -1,7 +1,7 @@
 import type { INodeExecutionData } from 'n8n-workflow';
 
 import type { FaultRule, Simulator } from '../../../simulator';
-import { SAMPLE_VIDEO, downloads, generateParameters, runAgainst, useSimulator } from '../../../harness/fixtures';
+import { SAMPLE_VIDEO, checkedParameters, downloads, generateParameters, runAgainst, useSimulator } from '../../../harness/fixtures';
 import type { RunNodeOptions } from '../../../harness/engine';
 
 /**
@@ -120,6 +120,40 @@ describe('Retry On Fail: Generate never pays twice', () => {
 		await runAgainst(sim, { parameters: parameters(), items, retryOnFail: { maxTries: 2 } });
 		await runAgainst(sim, { parameters: parameters(), items, retryOnFail: { maxTries: 2 } });
 		expect(sim.generations.size).toBe(6);
+	});
+});
+
+describe('Retry On Fail with Check Inputs: an item is checked once per submission', () => {
+	/** Each item's video is a presigned link that expires after one read; its mask does not. */
+	const expiringItems = (sim: Simulator) =>
+		PROMPTS.map((prompt, index) => ({ json: { prompt, videoUrl: `${sim.inputUrl('sample.mp4')}?reads=1&item=${index}` } }));
+	const checked = (sim: Simulator) =>
+		checkedParameters(sim, { prompt: '={{ $json.prompt }}', videoUrl: '={{ $json.videoUrl }}', runOptions: { downloadVideo: true } });
+	const videoReads = (sim: Simulator, index: number) => sim.inputLog.filter((entry) => entry.path.endsWith(`item=${index}`));
+
+	it('a generation an earlier try has is not checked again: its link expired meanwhile, and it still comes out', async () => {
+		const sim = simulator();
+		sim.addFault({ route: 'download', kind: 'status', status: 404, times: 3, ...forItem(0) });
+		const result = await runAgainst(sim, { parameters: checked(sim), items: expiringItems(sim), retryOnFail: { maxTries: 3 } });
+		expect(result.error).toBeUndefined();
+		expectEveryVideoOnce(sim, result.items);
+		expect(sim.generations.size).toBe(3);
+		for (const index of [0, 1, 2]) expect(videoReads(sim, index).map((entry) => entry.status)).toEqual([206]);
+		// What the first try's checks found comes out with the restored generation.
+		for (const item of result.items) {
+			expect(item.json.inputs).toMatchObject({ video_url: { width: 64, height: 64, frames: 16 } });
+			expect(item.json.inputWarnings).toEqual(expect.arrayContaining([expect.stringMatching(/^Number of Frames/)]));
+		}
+	});
+
+	it('an item submitted again (its generation failed) is checked again: an expired link is refused, nothing paid', async () => {
+		const sim = simulator();
+		sim.addFault({ route: 'poll', kind: 'jobError', times: 1, ...forItem(1) });
+		const result = await runAgainst(sim, { parameters: checked(sim), items: expiringItems(sim), retryOnFail: { maxTries: 3 } });
+		expect(result.error?.message).toMatch(/^Video URL .*403/);
+		expect(videoReads(sim, 1).map((entry) => entry.status)).toEqual([206, 403, 403]);
+		expect(videoReads(sim, 0)).toHaveLength(1);
+		expect(sim.counters().posts).toBe(3);
 	});
 });
 
