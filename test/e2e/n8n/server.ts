@@ -134,10 +134,11 @@ export class Server implements N8nServer {
 		for (;;) {
 			const execution = await this.rest<RestExecution>('GET', `/executions/${encodeURIComponent(id)}`);
 			const done = execution.finished || (TERMINAL_STATUSES.has(execution.status) && !(opts.pastWaiting && execution.status === 'waiting'));
-			const data = execution.data === undefined ? undefined : typeof execution.data === 'string' ? parseFlatted(execution.data) : execution.data;
+			// Parsed only once the execution has ended: a running one's data is read again anyway.
+			const data = !done || execution.data === undefined ? undefined : typeof execution.data === 'string' ? parseFlatted(execution.data) : execution.data;
 			// n8n 1.x on SQLite (pool size 0) writes the status first and the run data in a second,
 			// separate update: a read in between sees "success" with the data of the start.
-			if (done && data !== undefined && (hasFinalRunData(data) || RUN_DATA_OPTIONAL.has(execution.status))) {
+			if (data !== undefined && (hasFinalRunData(data) || RUN_DATA_OPTIONAL.has(execution.status))) {
 				return toExecutionResult(
 					{ ...execution, data },
 					{
