@@ -1,9 +1,13 @@
 #!/usr/bin/env bash
-# The whole test run, from a fresh clone: Node 24, dependencies, build, lint, type check,
-# then every jest suite (unit, simulator, reliability, n8n's scanner, real n8n 2.x end to end,
-# the real editor in Chromium), then the example suite on real n8n 1.x (N8N1_VERSION). Extra
-# arguments go to jest instead, e.g. `bash scripts/test.sh test/reliability` (then the 1.x run
-# is left out).
+# The whole test run, from a fresh clone, tier by tier (jest projects, see jest.config.js and
+# CONTRIBUTING.md): Node 24 and dependencies; build, lint, type check; then
+#   unit         pure modules from source (no build needed, no servers)
+#   integration  the built node in n8n-core's engine against the simulator; ffmpeg decodes masks
+#   e2e          real n8n 2.x (and its queue mode with PostgreSQL and Redis)
+#   browser      the real editor in Chromium
+#   e2e on 1.x   the example suite again on the maintained n8n 1.x line (N8N1_VERSION)
+# Each tier installs what it needs first (apt-get packages, n8n into the cache), not inside a
+# test's timeout. Extra arguments go to jest instead, e.g. `bash scripts/test.sh test/integration/reliability`.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 . scripts/node24.sh
@@ -16,20 +20,26 @@ fi
 npm run build
 npm run lint
 npm run typecheck
-# The end-to-end suites run a real n8n; install it into the cache now (about 6 min the
-# first time on a fresh machine, instant afterwards) rather than inside a test's timeout.
-bash scripts/ensure-n8n.sh >/dev/null
-# The browser suite drives Debian's Chromium; install it now if it is missing (apt-get).
-bash scripts/ensure-chromium.sh >/dev/null
-# Without arguments the example suite runs a second time on the maintained n8n 1.x line
-# (README "Supported n8n versions"): its install is cached too (~4-7 min cold).
-N8N1_VERSION="${N8N1_VERSION:-1.123.81}"
-if [ $# -eq 0 ]; then N8N_VERSION="$N8N1_VERSION" bash scripts/ensure-n8n.sh >/dev/null; fi
-# The queue-mode suite (test/e2e/queue-mode.test.ts) starts its own PostgreSQL and Redis from
-# Debian's packages: apt-get installs them here when missing (CI runs as root).
-bash scripts/ensure-queue-services.sh >/dev/null
-npx jest "$@"
-if [ $# -eq 0 ]; then
-  echo "test: the example suite on n8n $N8N1_VERSION" >&2
-  N8N_VERSION="$N8N1_VERSION" npx jest test/e2e/examples.test.ts
+
+if [ $# -gt 0 ]; then
+  bash scripts/ensure-ffmpeg.sh >/dev/null
+  exec npx jest "$@"
 fi
+
+tier() {
+  echo "test: tier $1" >&2
+  npx jest --selectProjects "$1"
+}
+
+tier unit
+bash scripts/ensure-ffmpeg.sh >/dev/null
+tier integration
+bash scripts/ensure-n8n.sh >/dev/null
+bash scripts/ensure-queue-services.sh >/dev/null
+tier e2e
+bash scripts/ensure-chromium.sh >/dev/null
+tier browser
+N8N1_VERSION="${N8N1_VERSION:-1.123.81}"
+N8N_VERSION="$N8N1_VERSION" bash scripts/ensure-n8n.sh >/dev/null
+echo "test: the example suite on n8n $N8N1_VERSION" >&2
+N8N_VERSION="$N8N1_VERSION" npx jest --selectProjects e2e test/e2e/examples.test.ts

@@ -1,7 +1,7 @@
 import type { INodeParameters } from 'n8n-workflow';
 
 import { type Simulator, type SimulatorOptions, FRAME_JPG_PATH, FRAME_PNG_PATH, MASK_VIDEO_PATH, SAMPLE_VIDEO_PATH, startSimulator } from '../simulator';
-import { fs } from '../support/node';
+import { delay, fs } from '../support/node';
 import { type RunNodeOptions, type RunNodeResult, runNode } from './engine';
 
 export const SAMPLE_VIDEO = fs.readFileSync(SAMPLE_VIDEO_PATH);
@@ -62,3 +62,22 @@ export function useSimulator(options: SimulatorOptions = {}): () => Simulator {
 export const submits = (sim: Simulator) => sim.log.filter((entry) => entry.route === 'submit');
 export const polls = (sim: Simulator) => sim.log.filter((entry) => entry.route === 'poll');
 export const downloads = (sim: Simulator) => sim.log.filter((entry) => entry.route === 'download');
+
+/** The most requests of `entries` that were open at the same moment (from arrival to close). */
+export function maxOpenAtOnce(entries: Array<{ at: number; closedAt?: number }>): number {
+	return Math.max(0, ...entries.map((entry) => entries.filter((other) => other.at <= entry.at && entry.at < (other.closedAt ?? Infinity)).length));
+}
+
+/**
+ * Waits until the simulator's log stops growing and every request in it has ended, then
+ * returns its length. The simulator runs in the test's own process, so a request the node
+ * sent just before a cancel may be handled a little after the run returned.
+ */
+export async function quietLogLength(sim: Simulator, pollMs = 100): Promise<number> {
+	let last = -1;
+	while (sim.log.length !== last || sim.log.some((entry) => entry.closedAt === undefined)) {
+		last = sim.log.length;
+		await delay(pollMs);
+	}
+	return last;
+}

@@ -1,12 +1,12 @@
 /**
- * The node's layers, lowest first: errors (building node errors) < transport (HTTP calls and
- * classifying their failures) < descriptions < helpers < actions < the node. A module may
- * import its own layer or a lower one, never a higher one.
+ * The node's layers, lowest first (docs/ARCHITECTURE.md): errors < transport < descriptions <
+ * media < mask < request < inputs < job < batch < actions < the node. A module may import its
+ * own layer or a lower one, never a higher one; every folder of nodes/WanVace is a layer.
  */
 import { fs, path, repoRoot } from '../support/node';
 
 const NODE_DIR = path.join(repoRoot, 'nodes', 'WanVace');
-const LAYERS = ['errors', 'transport', 'descriptions', 'helpers', 'actions', 'node'] as const;
+const LAYERS = ['errors', 'transport', 'descriptions', 'media', 'mask', 'request', 'inputs', 'job', 'batch', 'actions', 'node'] as const;
 type Layer = (typeof LAYERS)[number];
 
 function layerOf(file: string): Layer {
@@ -35,9 +35,19 @@ function localImports(file: string): string[] {
 describe('layers of nodes/WanVace', () => {
 	const files = sourceFiles(NODE_DIR);
 
-	it('finds the modules of every layer', () => {
+	it('finds the modules of every layer, and no folder that is not a layer', () => {
 		const layers = new Set(files.map(layerOf));
 		expect([...layers].sort()).toEqual([...LAYERS].sort());
+		const folders = fs.readdirSync(NODE_DIR, { withFileTypes: true }).filter((entry) => entry.isDirectory()).map((entry) => entry.name);
+		expect(folders.filter((folder) => !(LAYERS as readonly string[]).includes(folder))).toEqual([]);
+	});
+
+	it('no source file is over 300 lines, except the parameter table', () => {
+		const long = files
+			.filter((file) => !file.endsWith('apiParameters.ts'))
+			.map((file) => [path.relative(NODE_DIR, file), fs.readFileSync(file, 'utf8').split('\n').length] as const)
+			.filter(([, lines]) => lines > 300);
+		expect(long).toEqual([]);
 	});
 
 	it('no module imports a higher layer', () => {

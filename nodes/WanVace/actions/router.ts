@@ -2,7 +2,7 @@ import type { IExecuteFunctions, INodeExecutionData } from 'n8n-workflow';
 import { NodeOperationError } from 'n8n-workflow';
 
 import { asNodeFailure, errorItemJson } from '../errors';
-import { isCancelled } from '../helpers/sleep';
+import { isCancelled } from '../transport/wait';
 import * as video from './video';
 
 const operations: Record<string, (this: IExecuteFunctions) => Promise<INodeExecutionData[]>> = {

@@ -2,7 +2,7 @@ import type { IDisplayOptions, IExecuteFunctions, INodeExecutionData, INodePrope
 
 import { apiOptionsCollection, generationInputProperties } from '../../descriptions/properties';
 import { runOptionsCollection } from '../../descriptions/runOptions';
-import { GenerationBatch } from '../../helpers/generations';
+import { GenerationBatch } from '../../batch/scheduler';
 import { prepareGenerations } from './prepareGenerations';
 
 const displayOptions: IDisplayOptions = { show: { resource: ['video'], operation: ['generate'] } };

@@ -1,8 +1,8 @@
 import type { IDisplayOptions, IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
 
 import { runOptionsCollection } from '../../descriptions/runOptions';
-import { GenerationBatch } from '../../helpers/generations';
-import { validateGenerationId } from '../../helpers/generationId';
+import { GenerationBatch } from '../../batch/scheduler';
+import { validateGenerationId } from '../../request/generationId';
 
 const displayOptions: IDisplayOptions = { show: { resource: ['video'], operation: ['get'] } };
 
@@ -36,7 +36,6 @@ export async function execute(this: IExecuteFunctions): Promise<INodeExecutionDa
 		generationId: validateGenerationId(this, itemIndex, this.getNodeParameter('generationId', itemIndex)),
 	}));
 	const wait = this.getNodeParameter('waitForCompletion', 0, false) === true;
-	batch.trackExisting();
 	await batch.run(wait ? 'untilFinished' : 'lookUpOnce');
 	return batch.outputItems();
 }

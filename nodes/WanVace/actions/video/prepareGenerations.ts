@@ -1,15 +1,15 @@
 import type { IExecuteFunctions } from 'n8n-workflow';
 
-import type { GenerationBatch } from '../../helpers/generations';
-import { InputChecks } from '../../helpers/inputChecks';
-import { buildGenerationRequest } from '../../helpers/requestBody';
+import type { GenerationBatch } from '../../batch/scheduler';
+import { InputChecks } from '../../inputs/checks';
+import { buildGenerationRequest } from '../../request/body';
 
 /**
  * The steps before any submission, per item: build and validate the request, then check its
  * inputs (skipped for an item whose generation an earlier Retry On Fail try already has).
  */
 export async function prepareGenerations(ctx: IExecuteFunctions, batch: GenerationBatch): Promise<InputChecks> {
-	const checks = new InputChecks(ctx, batch.settings);
+	const checks = new InputChecks(ctx, batch.settings, async (task) => await batch.limiter.run(task));
 	await batch.prepare(
 		async (itemIndex) => ({ request: await buildGenerationRequest(ctx, itemIndex) }),
 		async (job) => {
