@@ -40,7 +40,7 @@ function valuesOf(parameter: ApiParameter): string {
 	return parameter.rangeSource === 'node' ? `${range} (node's bound)` : range;
 }
 
-/** The README's parameter table, generated from the node's own parameter table. */
+/** The parameter table of docs/PARAMETERS.md, rendered from the node's own parameter table. */
 export function parameterTableMarkdown(): string {
 	const rows = API_PARAMETERS.map((parameter) =>
 		[
@@ -49,8 +49,28 @@ export function parameterTableMarkdown(): string {
 			typeOf(parameter),
 			defaultOf(parameter),
 			valuesOf(parameter),
-			parameter.schema === 'seed' ? 'seed era: dropped from the current schema, may be ignored' : '',
+			parameter.schema === 'seed' ? 'not in the current API schema: sent only when set, the API may ignore it' : '',
 		].join(' | '),
 	);
 	return ['| API name | On the node | Type | Default | Values / range | Note |', '|---|---|---|---|---|---|', ...rows.map((row) => `| ${row} |`)].join('\n');
+}
+
+/** The lines around the generated table in docs/PARAMETERS.md. */
+export const TABLE_START = '<!-- parameter-table:start (generated from nodes/WanVace/descriptions/apiParameters.ts by test/docs/parameterTable.ts; regenerate with `npx tsx test/docs/writeParameterTable.ts`) -->';
+export const TABLE_END = '<!-- parameter-table:end -->';
+
+/** The text between TABLE_START and TABLE_END in `document`, or undefined when a marker is missing. */
+export function tableSection(document: string): string | undefined {
+	const start = document.indexOf(TABLE_START);
+	const end = document.indexOf(TABLE_END);
+	if (start < 0 || end < start) return undefined;
+	return document.slice(start + TABLE_START.length, end).trim();
+}
+
+/** `document` with the text between the markers replaced by the rendered table. */
+export function withRenderedTable(document: string): string {
+	const start = document.indexOf(TABLE_START);
+	const end = document.indexOf(TABLE_END);
+	if (start < 0 || end < start) throw new Error(`docs/PARAMETERS.md needs the lines ${TABLE_START} and ${TABLE_END}`);
+	return `${document.slice(0, start + TABLE_START.length)}\n${parameterTableMarkdown()}\n${document.slice(end)}`;
 }
