@@ -4,7 +4,7 @@
  * (or with --json the JSON report) to stdout. Exit code 1 when a target is missed.
  */
 import { N8N_USER_FOLDER } from '../test/harness/env';
-import { fs, log, logError, process } from '../test/support/node';
+import { fs, log, logError, process, util } from '../test/support/node';
 import { type BenchConfig, FULL, QUICK } from './config';
 import { type Section, allPassed, formatTable, formatValue } from './report';
 import { checksSection } from './checks';
@@ -35,21 +35,25 @@ interface Args {
 }
 
 function parseArgs(argv: string[]): Args {
-	const args: Args = { config: FULL, json: false, only: Object.keys(SECTIONS), help: false };
-	let seed: number | undefined;
-	for (let i = 0; i < argv.length; i++) {
-		const arg = argv[i];
-		if (arg === '--quick') args.config = QUICK;
-		else if (arg === '--json') args.json = true;
-		else if (arg === '--help' || arg === '-h') args.help = true;
-		else if (arg === '--only' && argv[i + 1]) args.only = argv[++i].split(',').map((name) => name.trim().toLowerCase());
-		else if (arg === '--seed' && /^\d+$/.test(argv[i + 1] ?? '')) seed = Number(argv[++i]);
-		else throw new Error(`Unknown argument "${arg}"\n\n${USAGE}`);
-	}
-	const unknown = args.only.filter((name) => !SECTIONS[name]);
+	const { values } = util.parseArgs({
+		args: argv,
+		options: {
+			quick: { type: 'boolean', default: false },
+			json: { type: 'boolean', default: false },
+			help: { type: 'boolean', short: 'h', default: false },
+			only: { type: 'string' },
+			seed: { type: 'string' },
+		},
+		strict: true,
+		allowPositionals: false,
+	});
+	const only = values.only?.split(',').map((name) => name.trim().toLowerCase()) ?? Object.keys(SECTIONS);
+	const unknown = only.filter((name) => !SECTIONS[name]);
 	if (unknown.length) throw new Error(`Unknown section(s) ${unknown.join(', ')}\n\n${USAGE}`);
-	if (seed !== undefined) args.config = { ...args.config, rateLimit: { ...args.config.rateLimit, seed } };
-	return args;
+	if (values.seed !== undefined && !/^\d+$/.test(values.seed)) throw new Error(`--seed takes a whole number\n\n${USAGE}`);
+	let config = values.quick ? QUICK : FULL;
+	if (values.seed !== undefined) config = { ...config, rateLimit: { ...config.rateLimit, seed: Number(values.seed) } };
+	return { config, json: values.json, only, help: values.help };
 }
 
 async function main(): Promise<number> {

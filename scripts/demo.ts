@@ -17,7 +17,7 @@ import {
 } from '../test/e2e/n8n';
 import { EXAMPLE_FILES, exampleCredential, loadExample, setExampleInputs, writtenFilePath } from '../test/e2e/examples';
 import { startSimulator, type Simulator } from '../test/simulator';
-import { fsp, log, logError, path, process, repoRoot } from '../test/support/node';
+import { fsp, log, logError, path, process, repoRoot, util } from '../test/support/node';
 
 const REAL_API_BASE_URL = 'https://api.aimlapi.com';
 const OUTPUT_DIR = path.join(repoRoot, 'demo-output');
@@ -43,8 +43,21 @@ interface Target {
 	simulator?: Simulator;
 }
 
-const args = process.argv.slice(2);
-const keepOpen = args.includes('--keep-open');
+/** The flags, or the parse error to report with the usage. */
+function readFlags(): { keepOpen: boolean; help: boolean } | Error {
+	try {
+		const { values } = util.parseArgs({
+			args: process.argv.slice(2),
+			options: { 'keep-open': { type: 'boolean', default: false }, help: { type: 'boolean', short: 'h', default: false } },
+			strict: true,
+		});
+		return { keepOpen: values['keep-open'], help: values.help };
+	} catch (error) {
+		return error as Error;
+	}
+}
+const flags = readFlags();
+const keepOpen = !(flags instanceof Error) && flags.keepOpen;
 const apiKey = process.env.AIMLAPI_API_KEY?.trim() ?? '';
 
 /** Everything printed goes through here: the API key never shows up. */
@@ -83,8 +96,7 @@ async function startTarget(): Promise<Target> {
 
 /** Runs example (a); resolves once it printed the result (and, with --keep-open, the editor login). */
 async function runDemo(): Promise<void> {
-	const unknown = args.filter((arg) => arg !== '--keep-open');
-	if (unknown.length > 0) throw new Error(`unknown argument ${unknown.join(' ')}\n\n${USAGE}`);
+	if (flags instanceof Error) throw new Error(`${flags.message}\n\n${USAGE}`);
 	const inputs = { videoUrl: process.env.DEMO_VIDEO_URL?.trim() ?? '', maskUrl: process.env.DEMO_MASK_URL?.trim() ?? '' };
 	if (apiKey && (!inputs.videoUrl || !inputs.maskUrl)) {
 		throw new Error(
@@ -159,7 +171,7 @@ const signalled = new Promise<string>((resolve) => {
 });
 
 async function main(): Promise<number> {
-	if (args.includes('--help') || args.includes('-h')) {
+	if (!(flags instanceof Error) && flags.help) {
 		say(USAGE);
 		return 0;
 	}

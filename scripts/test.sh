@@ -42,4 +42,4 @@ tier browser
 N8N1_VERSION="${N8N1_VERSION:-1.123.81}"
 N8N_VERSION="$N8N1_VERSION" bash scripts/ensure-n8n.sh >/dev/null
 echo "test: the example suite on n8n $N8N1_VERSION" >&2
-N8N_VERSION="$N8N1_VERSION" npx jest --selectProjects e2e test/e2e/examples.test.ts
+N8N_VERSION="$N8N1_VERSION" npx jest test/e2e/examples.test.ts --selectProjects e2e

@@ -1,4 +1,6 @@
 /** Command-line flags and environment variables of the standalone simulator (cli.ts). */
+import { util } from '../support/node';
+
 import type { SimulatorOptions } from './types';
 
 export const CLI_DEFAULT_PORT = 8787;
@@ -80,23 +82,25 @@ export function parseCliArgs(argv: readonly string[], env: Record<string, string
 		const value = env[spec.env];
 		if (value !== undefined && value !== '') spec.apply(options, value);
 	}
-	let help = false;
-	for (let i = 0; i < argv.length; i++) {
-		const arg = argv[i];
-		if (arg === '--help' || arg === '-h') {
-			help = true;
-			continue;
-		}
-		const match = /^--([a-z-]+)(?:=(.*))?$/.exec(arg);
-		const spec = match ? FLAGS[match[1]] : undefined;
-		if (!match || !spec) throw new Error(`Unknown argument "${arg}"\n\n${CLI_USAGE}`);
-		let value = match[2];
-		if (value === undefined) {
-			if (spec.boolean) value = 'true';
-			else if (i + 1 < argv.length) value = argv[++i];
-			else throw new Error(`--${match[1]} needs a value`);
-		}
-		spec.apply(options, value);
+	let values: Record<string, string | boolean | undefined> = {};
+	let parseError: Error | undefined;
+	try {
+		({ values } = util.parseArgs({
+			args: [...argv],
+			options: {
+				help: { type: 'boolean', short: 'h' },
+				...Object.fromEntries(Object.entries(FLAGS).map(([name, spec]) => [name, { type: spec.boolean ? ('boolean' as const) : ('string' as const) }])),
+			},
+			strict: true,
+		}));
+	} catch (error) {
+		parseError = error as Error;
+	}
+	if (parseError) throw new Error(`Unknown argument: ${parseError.message}\n\n${CLI_USAGE}`);
+	const help = values.help === true;
+	for (const [name, value] of Object.entries(values)) {
+		const spec = FLAGS[name];
+		if (spec && value !== undefined) spec.apply(options, String(value));
 	}
 	return { options, help };
 }

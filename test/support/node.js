@@ -35,6 +35,7 @@ module.exports = {
 	stream: require('node:stream'),
 	streamPromises: require('node:stream/promises'),
 	events: require('node:events'),
+	util: require('node:util'),
 	childProcess: require('node:child_process'),
 	zlib: require('node:zlib'),
 	chunkText,

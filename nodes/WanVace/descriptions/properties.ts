@@ -124,7 +124,7 @@ function optionProperty(parameter: ApiParameter): INodeProperties[] {
 }
 
 /** The "Options" collection: every optional API parameter, sent only when added. */
-export function apiOptionsCollection(displayOptions: INodeProperties['displayOptions']): INodeProperties {
+export function apiOptionsCollection(): INodeProperties {
 	const options = OPTION_PARAMETERS.flatMap(optionProperty).sort((a, b) =>
 		a.displayName.localeCompare(b.displayName),
 	);
@@ -135,16 +135,16 @@ export function apiOptionsCollection(displayOptions: INodeProperties['displayOpt
 		placeholder: 'Add Option',
 		default: {},
 		description: 'Optional model parameters. Only the ones you add are sent; AI/ML API applies its defaults to the rest.',
-		displayOptions,
 		options,
 	};
 }
 
-/** Prompt, source video and mask: the inputs every generation needs. */
-export function generationInputProperties(displayOptions: INodeProperties['displayOptions']): INodeProperties[] {
-	const show = (extra: Record<string, string[]>) => ({
-		show: { ...(displayOptions?.show ?? {}), ...extra },
-	});
+/**
+ * Prompt, source video and mask: the inputs every generation needs. Each property shows only
+ * its own conditions; the operation adds its own with n8n's updateDisplayOptions.
+ */
+export function generationInputProperties(): INodeProperties[] {
+	const show = (conditions: Record<string, string[]>) => ({ show: conditions });
 	const prompt = apiParameter('prompt');
 	const video = apiParameter('video_url');
 	const maskVideo = apiParameter('mask_video_url');
@@ -159,7 +159,6 @@ export function generationInputProperties(displayOptions: INodeProperties['displ
 			placeholder: prompt.placeholder,
 			description: prompt.description,
 			typeOptions: { rows: 3 },
-			displayOptions,
 		},
 		{
 			displayName: 'Video Source',
@@ -168,7 +167,6 @@ export function generationInputProperties(displayOptions: INodeProperties['displ
 			options: sourceOptions('video'),
 			default: 'url',
 			description: 'Where the source video comes from',
-			displayOptions,
 		},
 		{
 			displayName: 'Video URL',
@@ -200,7 +198,6 @@ export function generationInputProperties(displayOptions: INodeProperties['displ
 			],
 			default: 'video',
 			description: 'The mask that tells the model which area to repaint. One of the two is required for inpainting.',
-			displayOptions,
 		},
 		{
 			displayName: 'Mask Source',
@@ -209,7 +206,6 @@ export function generationInputProperties(displayOptions: INodeProperties['displ
 			options: sourceOptions('mask'),
 			default: 'url',
 			description: 'Where the mask comes from',
-			displayOptions,
 		},
 		{
 			displayName: 'Mask URL',

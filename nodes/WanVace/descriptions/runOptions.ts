@@ -118,7 +118,6 @@ export function runOptionsCollection(operation: string): INodeProperties {
 		placeholder: 'Add Run Option',
 		default: {},
 		description: 'How the node waits, downloads and paces its requests. Not sent to the API.',
-		displayOptions: { show: { resource: ['video'], operation: [operation] } },
 		options: SETTINGS_BY_OPERATION[operation]
 			.map((key) => RUN_SETTINGS[key].property)
 			.sort((a, b) => a.displayName.localeCompare(b.displayName)),

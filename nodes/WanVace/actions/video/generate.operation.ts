@@ -1,4 +1,5 @@
 import type { IDisplayOptions, IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
+import { updateDisplayOptions } from 'n8n-workflow';
 
 import { apiOptionsCollection, generationInputProperties } from '../../descriptions/properties';
 import { runOptionsCollection } from '../../descriptions/runOptions';
@@ -7,11 +8,11 @@ import { prepareGenerations } from './prepareGenerations';
 
 const displayOptions: IDisplayOptions = { show: { resource: ['video'], operation: ['generate'] } };
 
-export const description: INodeProperties[] = [
-	...generationInputProperties(displayOptions),
-	apiOptionsCollection(displayOptions),
+export const description: INodeProperties[] = updateDisplayOptions(displayOptions, [
+	...generationInputProperties(),
+	apiOptionsCollection(),
 	runOptionsCollection('generate'),
-];
+]);
 
 /** Submits every item, waits for all generations together, and outputs the videos. */
 export async function execute(this: IExecuteFunctions): Promise<INodeExecutionData[]> {

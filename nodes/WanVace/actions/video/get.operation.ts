@@ -1,4 +1,5 @@
 import type { IDisplayOptions, IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
+import { updateDisplayOptions } from 'n8n-workflow';
 
 import { runOptionsCollection } from '../../descriptions/runOptions';
 import { GenerationBatch } from '../../batch/scheduler';
@@ -6,7 +7,7 @@ import { validateGenerationId } from '../../request/generationId';
 
 const displayOptions: IDisplayOptions = { show: { resource: ['video'], operation: ['get'] } };
 
-export const description: INodeProperties[] = [
+const properties: INodeProperties[] = [
 	{
 		displayName: 'Generation ID',
 		name: 'generationId',
@@ -15,7 +16,6 @@ export const description: INodeProperties[] = [
 		default: '',
 		placeholder: 'e.g. 3f1c2b6e-...:alibaba/wan2.2-vace-fun-a14b-inpainting',
 		description: 'The generationId returned by the Submit or Generate operation',
-		displayOptions,
 	},
 	{
 		displayName: 'Wait for Completion',
@@ -24,10 +24,11 @@ export const description: INodeProperties[] = [
 		default: false,
 		description:
 			'Whether to keep polling until the generation has finished (as Generate does). Off: return the current status at once.',
-		displayOptions,
 	},
 	runOptionsCollection('get'),
 ];
+
+export const description = updateDisplayOptions(displayOptions, properties);
 
 /** Looks generations up by ID: their status, and the result when complete. */
 export async function execute(this: IExecuteFunctions): Promise<INodeExecutionData[]> {
