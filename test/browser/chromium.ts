@@ -6,7 +6,9 @@
  */
 import { type Browser, type BrowserContext, type Page, chromium, selectors } from 'playwright-core';
 
-import { childProcess, fsp, path, repoRoot } from '../support/node';
+import { untilGroupGone } from '../e2e/n8n/process';
+import { childProcess, fs, fsp, os, path, repoRoot } from '../support/node';
+import { childPids, guardGroup, guardPath, newChildGroups } from '../support/process-guard';
 
 export const CHROMIUM_FLAGS = [
 	'--no-sandbox',
@@ -50,7 +52,19 @@ export async function launchBrowser(): Promise<BrowserSession> {
 		testIdAttributeSet = true;
 	}
 	// Playwright gives the browser a new empty profile in a temp folder of its own.
-	const browser = await chromium.launch({ executablePath: chromiumPath(), headless: true, args: CHROMIUM_FLAGS });
+	const executablePath = chromiumPath();
+	const before = { children: childPids(), artifacts: playwrightArtifacts() };
+	// No signal handlers of Playwright's: its SIGTERM handler closes the browsers but keeps the
+	// test process alive. The process guard stops Chromium on any end, and the signal kills.
+	const browser = await chromium.launch({
+		executablePath,
+		headless: true,
+		args: CHROMIUM_FLAGS,
+		handleSIGINT: false,
+		handleSIGTERM: false,
+		handleSIGHUP: false,
+	});
+	const unguard = guardChromium(before, executablePath);
 	const context = await browser.newContext({ viewport: { width: 1440, height: 900 }, acceptDownloads: false });
 	context.setDefaultTimeout(20_000);
 	const page = await context.newPage();
@@ -73,6 +87,48 @@ export async function launchBrowser(): Promise<BrowserSession> {
 		},
 		async close() {
 			await browser.close().catch(() => undefined);
+			await unguard();
 		},
 	};
+}
+
+/**
+ * Playwright starts Chromium detached (a process group of its own) as a child of this
+ * process but does not say its PID: found among the new children, it is registered with the
+ * process guard, with its profile folder, so that it dies with the test process however that
+ * ends. Returns what unregisters them once Chromium is gone.
+ */
+function guardChromium(before: { children: Set<number>; artifacts: Set<string> }, executablePath: string): () => Promise<void> {
+	const releases: Array<() => void> = [];
+	const groups = newChildGroups(before.children, (cmdline) => cmdline[0] === executablePath || /chrom/i.test(path.basename(cmdline[0] ?? '')));
+	// Playwright's own temp folder of this launch (downloads, traces); it removes it on close.
+	for (const folder of playwrightArtifacts()) if (!before.artifacts.has(folder)) releases.push(guardPath(folder));
+	for (const group of groups) {
+		// SIGTERM even from an exiting test process: Chromium then removes its own temp files.
+		releases.push(guardGroup(group.pid, { label: 'chromium', exitSignal: 'SIGTERM' }));
+		const profile = group.cmdline.find((arg) => arg.startsWith('--user-data-dir='))?.slice('--user-data-dir='.length);
+		if (profile) releases.push(guardPath(profile));
+		// Chromium's own temp folder (its singleton socket's), linked from the profile: a Chromium
+		// stopped in a hurry leaves it.
+		const singleton = profile ? readLinkQuietly(path.join(profile, 'SingletonSocket')) : undefined;
+		if (singleton && path.dirname(path.dirname(singleton)) === os.tmpdir()) releases.push(guardPath(path.dirname(singleton)));
+	}
+	return async () => {
+		for (const group of groups) if (!(await untilGroupGone(group.pid))) return; // left for the guard
+		for (const release of releases) release();
+	};
+}
+
+function readLinkQuietly(link: string): string | undefined {
+	try {
+		return fs.readlinkSync(link);
+	} catch {
+		return undefined;
+	}
+}
+
+/** Playwright's artifacts folders in the temp folder now. */
+function playwrightArtifacts(): Set<string> {
+	const tmp = os.tmpdir();
+	return new Set(fs.readdirSync(tmp).filter((name) => name.startsWith('playwright-artifacts-')).map((name) => path.join(tmp, name)));
 }

@@ -81,17 +81,16 @@ export class Editor {
 		await this.byId('node-creator-search-bar').waitFor();
 	}
 
-	/** Types into the nodes panel's search and returns the names it lists (top first). */
-	async searchNodes(text: string, expectName?: string): Promise<string[]> {
+	/**
+	 * Types into the nodes panel's search and returns the names it lists (top first), once they
+	 * include `expectName` (or, when they never do, what it lists after 8 s, for the test to show).
+	 */
+	async searchNodes(text: string, expectName: string): Promise<string[]> {
 		await this.byId('node-creator-search-bar').fill(text);
 		const names = this.byId('node-creator').getByTestId('node-creator-item-name');
-		if (expectName) {
-			return await eventually(async () => await names.allInnerTexts(), (list) => list.includes(expectName), `the nodes panel's results for "${text}"`, 8_000).catch(
-				async () => await names.allInnerTexts(),
-			);
-		}
-		await delay(400);
-		return await names.allInnerTexts();
+		return await eventually(async () => await names.allInnerTexts(), (list) => list.includes(expectName), `the nodes panel's results for "${text}"`, 8_000).catch(
+			async () => await names.allInnerTexts(),
+		);
 	}
 
 	nodeCreatorItem(name: string): Locator {

@@ -15,7 +15,6 @@ import { delay, fsp, log, path } from '../support/node';
 const INSTALL_TIMEOUT_MS = 30 * 60_000;
 const BOOT_TIMEOUT_MS = 4 * 60_000;
 const SAMPLE = sampleVideoBytes();
-const DURABLE_WAIT_MS = 70_000;
 
 describe('queue mode: main + 2 workers, PostgreSQL, Redis', () => {
 	let cluster: QueueCluster;
@@ -118,7 +117,9 @@ describe('queue mode: main + 2 workers, PostgreSQL, Redis', () => {
 		const restartStarted = Date.now();
 		await cluster.restartMain();
 		const restartMs = Date.now() - restartStarted;
-		expect(Date.now() - calledAt).toBeLessThan(DURABLE_WAIT_MS); // the restart happened during the wait
+		// The restart happened during the wait: every call is still waiting, none was resumed.
+		const afterRestart = (await executions(cluster.server, ids.durable)).filter((execution) => !before.has(execution.id));
+		expect(afterRestart.map((execution) => execution.status)).toEqual(Array(100).fill('waiting'));
 
 		const uploads = await receiver.waitFor(100, 4 * 60_000);
 		expectIntactUploads(uploads, (upload) => `queue durable ${upload.path.split('/').pop()}`);
@@ -160,8 +161,19 @@ describe('queue mode: main + 2 workers, PostgreSQL, Redis', () => {
 			if (Date.now() > deadline) throw new Error(`only ${sim.generations.size} generations were created`);
 			await delay(100);
 		}
-		await delay(1000);
-		const generateRuns = (await executions(cluster.server, ids.generate)).filter((execution) => !beforeGenerate.has(execution.id));
+		// The middle of the run: each of the 10 Generate executions started on a worker (named in its
+		// log) and each of their generations polled at least once; none finished (each takes 30 s).
+		const generateIds = () => [...sim.generations.values()].filter((g) => String(g.body.prompt).startsWith('kill generate')).map((g) => g.id);
+		const polled = () => new Set(sim.log.filter((entry) => entry.route === 'poll' && entry.status !== null).map((entry) => entry.generationId));
+		let generateRuns: Awaited<ReturnType<typeof executions>> = [];
+		for (;;) {
+			generateRuns = (await executions(cluster.server, ids.generate)).filter((execution) => !beforeGenerate.has(execution.id));
+			const onWorkers = generateRuns.every((execution) => cluster.workers.some((worker) => worker.executions().includes(execution.id)));
+			const allPolled = generateIds().every((id) => polled().has(id));
+			if (generateRuns.length === 10 && onWorkers && allPolled) break;
+			if (Date.now() > deadline) throw new Error(`mid-run not reached: ${generateRuns.length} Generate executions (on workers: ${onWorkers}), ${polled().size} generations polled`);
+			await delay(100);
+		}
 		const runIds = generateRuns.map((execution) => execution.id);
 		const [victim] = [...cluster.workers].sort((a, b) => perWorker(runIds, [b])[b.name] - perWorker(runIds, [a])[a.name]);
 		const victimIds = runIds.filter((id) => victim.executions().includes(id));

@@ -138,7 +138,13 @@ describe('Retry On Fail and crashes in a real n8n', () => {
 			if (Date.now() > deadline) throw new Error(`only ${sim.generations.size} generations were created`);
 			await delay(50);
 		}
-		await delay(500); // polling has begun: the middle of the run
+		// The middle of the run: every generation submitted and polled at least once (n8n has read
+		// each submit's answer), none finished (each takes 20 s).
+		const polled = () => new Set(sim.log.filter((entry) => entry.route === 'poll' && entry.status !== null).map((entry) => entry.generationId));
+		while ([...sim.generations.keys()].some((id) => !polled().has(id))) {
+			if (Date.now() > deadline) throw new Error(`only ${polled().size} of ${sim.generations.size} generations were polled`);
+			await delay(50);
+		}
 		await server.crash();
 		const log = server.log();
 		const created = [...sim.generations.keys()];

@@ -116,9 +116,27 @@ async function writeFile(res: ServerResponse, file: VirtualFile, start: number, 
 	for (let offset = start; offset <= end && !res.destroyed; offset += chunk) {
 		const bytes = file.slice(offset, Math.min(chunk, end + 1 - offset));
 		entry.bytesSent += bytes.length;
-		if (!res.write(bytes)) await new Promise((resolve) => (res.once('drain', resolve), res.once('close', resolve)));
+		if (!res.write(bytes)) await drainedOrClosed(res);
 	}
 	res.end();
+}
+
+/**
+ * Resolves on the response's next 'drain' or 'close', whichever comes first, and removes both
+ * listeners then: a large file waits here once per full buffer, and listeners left behind
+ * pile up on the response (MaxListenersExceededWarning after 10).
+ */
+function drainedOrClosed(res: ServerResponse): Promise<void> {
+	return new Promise((resolve) => {
+		if (res.destroyed) return resolve();
+		const done = () => {
+			res.off('drain', done);
+			res.off('close', done);
+			resolve();
+		};
+		res.on('drain', done);
+		res.on('close', done);
+	});
 }
 
 function resolveFile(name: string, query: URLSearchParams): VirtualFile | undefined {

@@ -1,5 +1,6 @@
 /** One n8n environment: a temp user folder, its own database and ports, CLI and server. */
 import { crypto, fsp, logError, os, path, process } from '../../support/node';
+import { guardPath } from '../../support/process-guard';
 import { buildEnv, hashOwnerSecret } from './env';
 import { resolveN8nInstall } from './install';
 import { binaryDataFolder, isN8n1, manualRunBody, workflowCreateBody } from './lines';
@@ -28,6 +29,8 @@ import {
 export async function createN8nEnvironment(opts: N8nEnvironmentOptions = {}): Promise<N8nEnvironment> {
 	const install = await resolveN8nInstall();
 	const userFolder = await fsp.mkdtemp(path.join(os.tmpdir(), 'wan-vace-n8n-e2e-'));
+	// Removed by the process guard if the test process dies before dispose().
+	const unguardFolder = guardPath(userFolder);
 	const n8nFolder = path.join(userFolder, '.n8n');
 	const filesDir = path.join(userFolder, '.n8n-files');
 	await fsp.mkdir(filesDir, { recursive: true });
@@ -46,7 +49,7 @@ export async function createN8nEnvironment(opts: N8nEnvironmentOptions = {}): Pr
 		logLevel: opts.logLevel ?? 'info',
 		extra: opts.env ?? {},
 	});
-	return new Environment(install, userFolder, n8nFolder, filesDir, port, env, ownerLogin);
+	return new Environment(install, userFolder, n8nFolder, filesDir, port, env, ownerLogin, unguardFolder);
 }
 
 class Environment implements N8nEnvironment {
@@ -70,6 +73,7 @@ class Environment implements N8nEnvironment {
 		private port: number,
 		readonly env: Record<string, string>,
 		readonly ownerLogin: { email: string; secret: string },
+		private readonly unguardFolder: () => void,
 	) {}
 
 	credentialId(id: string): string {
@@ -239,10 +243,12 @@ class Environment implements N8nEnvironment {
 		await this.stopServer();
 		await Promise.all([...this.running].map(async (proc) => await proc.stop()));
 		if (process.env.WAN_VACE_E2E_KEEP === '1') {
+			this.unguardFolder();
 			logError(`n8n e2e: kept ${this.userFolder}`);
 			return;
 		}
 		await fsp.rm(this.userFolder, { recursive: true, force: true, maxRetries: 3 });
+		this.unguardFolder();
 	}
 
 	async executeOnServer(workflowId: string, opts: ExecuteOptions): Promise<ExecutionResult> {

@@ -1,6 +1,40 @@
 /** Child processes, plain HTTP, ports and small text helpers of the harness. */
-import { childProcess, clearTimeout, crypto, fs, fsp, http, net, process, setTimeout } from '../../support/node';
+import { childProcess, clearTimeout, crypto, delay, fs, fsp, http, net, process, setTimeout } from '../../support/node';
+import { groupMembers } from '../../support/watchdog';
+import { guardGroup } from '../../support/process-guard';
 import type { CommandResult } from './types';
+
+/** How long stop()/kill() wait for the last members of a group (task runners) to go. */
+const GROUP_GONE_TIMEOUT_MS = 10_000;
+
+/** Waits until process group `pgid` has no live member (SIGKILL again half-way); true when empty. */
+export async function untilGroupGone(pgid: number, timeoutMs = GROUP_GONE_TIMEOUT_MS): Promise<boolean> {
+	const deadline = Date.now() + timeoutMs;
+	let killedAgain = false;
+	while (groupMembers(pgid).length > 0) {
+		if (Date.now() > deadline) return false;
+		if (!killedAgain && Date.now() > deadline - timeoutMs / 2) {
+			killedAgain = true;
+			try {
+				process.kill(-pgid, 'SIGKILL');
+			} catch {
+				// gone meanwhile
+			}
+		}
+		await delay(50);
+	}
+	return true;
+}
+
+/** How the process guard stops a group when the test process ends without stopping it. */
+export interface GroupGuard {
+	label?: string;
+	/** What the watchdog sends first (default SIGTERM), SIGKILL after `graceMs` (default 5000). */
+	signal?: 'SIGTERM' | 'SIGQUIT' | 'SIGINT';
+	/** What the exiting test process sends, as it cannot wait (default SIGKILL). */
+	exitSignal?: 'SIGKILL' | 'SIGQUIT' | 'SIGTERM';
+	graceMs?: number;
+}
 
 export interface ManagedProcess {
 	pid?: number;
@@ -13,11 +47,25 @@ export interface ManagedProcess {
 	done: Promise<void>;
 }
 
-/** Spawns a process in its own process group (so n8n's task runner children die with it). */
+/**
+ * Spawns a process in its own process group (so n8n's task runner children die with it),
+ * registered with the process guard (test/support/process-guard.js): the group is stopped
+ * when the test process ends in any way, SIGKILL included, even if nobody calls stop().
+ * It is unregistered once the group is empty.
+ */
 export function spawnManaged(
 	command: string,
 	args: string[],
-	opts: { cwd?: string; env: Record<string, string>; logFile?: string; inheritStderr?: boolean; uid?: number; gid?: number },
+	opts: {
+		cwd?: string;
+		env: Record<string, string>;
+		logFile?: string;
+		inheritStderr?: boolean;
+		uid?: number;
+		gid?: number;
+		/** How the guard stops the group (default: SIGTERM, SIGKILL after 5 s; SIGKILL when the test process exits). */
+		guard?: GroupGuard;
+	},
 ): ManagedProcess & { stdout: () => string; stderr: () => string; signal: () => string | null } {
 	const child = childProcess.spawn(command, args, {
 		cwd: opts.cwd,
@@ -26,6 +74,13 @@ export function spawnManaged(
 		...(opts.uid !== undefined ? { uid: opts.uid, gid: opts.gid } : {}),
 		stdio: ['ignore', 'pipe', opts.inheritStderr ? 'inherit' : 'pipe'],
 	});
+	// Registered before anything can await: a test process killed from now on takes the group along.
+	const unguard = child.pid === undefined ? () => undefined : guardGroup(child.pid, { label: command, ...opts.guard });
+	/** Unregisters the group once it has no member left (a stray one is SIGKILLed first). */
+	const release = async () => {
+		if (child.pid !== undefined && !(await untilGroupGone(child.pid))) return; // left for the guard
+		unguard();
+	};
 	const out: Buffer[] = [];
 	const err: Buffer[] = [];
 	const both: Buffer[] = [];
@@ -52,12 +107,15 @@ export function spawnManaged(
 			state.exitCode = code;
 			exitSignal = signal;
 			log?.end();
+			// Ended with its whole group (a CLI command, tar): nothing left to guard.
+			if (child.pid !== undefined && groupMembers(child.pid).length === 0) unguard();
 			resolve();
 		});
 		child.on('error', (error) => {
 			both.push(Buffer.from(`spawn error: ${error.message}\n`));
 			state.exited = true;
 			log?.end();
+			unguard();
 			resolve();
 		});
 	});
@@ -85,10 +143,12 @@ export function spawnManaged(
 		async kill(signal: 'SIGKILL' | 'SIGTERM' | 'SIGINT') {
 			killGroup(signal);
 			await done;
+			if (signal === 'SIGKILL') await release();
 		},
 		async stop() {
 			if (state.exited) {
 				killGroup('SIGKILL'); // stray grandchildren
+				await release();
 				return;
 			}
 			killGroup('SIGTERM');
@@ -97,6 +157,7 @@ export function spawnManaged(
 			await done;
 			clearTimeout(timer);
 			killGroup('SIGKILL'); // stray grandchildren (task runners)
+			await release();
 		},
 	};
 }
@@ -122,6 +183,7 @@ export async function runCommand(
 	}, opts.timeoutMs);
 	await proc.done;
 	clearTimeout(timer);
+	await proc.stop(); // what the command left running in its group (n8n's task runner)
 	opts.track?.delete(proc);
 	return {
 		code: proc.exitCode,

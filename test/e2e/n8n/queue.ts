@@ -14,6 +14,7 @@
  * database. Manual runs are offloaded to the workers, so every execution runs on a worker.
  */
 import { crypto, delay, fs, fsp, os, path } from '../../support/node';
+import { guardPath } from '../../support/process-guard';
 import { createN8nEnvironment } from './environment';
 import { type ManagedProcess, freePort, httpRequest, spawnManaged, tail, unpackTarball } from './process';
 import { type Postgres, type Service, startPostgres, startRedis } from './services';
@@ -119,7 +120,11 @@ class Cluster implements QueueCluster {
 	async addWorker(extraEnv: Record<string, string> = {}): Promise<QueueWorker> {
 		const name = `worker-${this.workers.length + 1}`;
 		const userFolder = await fsp.mkdtemp(path.join(os.tmpdir(), `wan-vace-n8n-${name}-`));
-		this.stack.push(() => fsp.rm(userFolder, { recursive: true, force: true, maxRetries: 3 }));
+		const unguardFolder = guardPath(userFolder);
+		this.stack.push(async () => {
+			await fsp.rm(userFolder, { recursive: true, force: true, maxRetries: 3 });
+			unguardFolder();
+		});
 		await unpackTarball(this.opts.tarball, path.join(userFolder, '.n8n', 'nodes', 'node_modules', PACKAGE_NAME));
 		const healthPort = await freePort();
 		const env = {

@@ -5,6 +5,7 @@
  * user the package creates.
  */
 import { childProcess, delay, fs, fsp, net, os, path, process, repoRoot } from '../../support/node';
+import { guardPath } from '../../support/process-guard';
 import { type ManagedProcess, freePort, spawnManaged, tail } from './process';
 
 export interface Service {
@@ -76,6 +77,7 @@ function createDatabase(account: { uid: number; gid: number } | undefined, bin: 
 async function serviceWhenReady(
 	proc: ManagedProcess,
 	root: string,
+	unguardRoot: () => void,
 	port: number,
 	ready: () => Promise<void>,
 	beforeStop?: () => Promise<unknown>,
@@ -83,6 +85,7 @@ async function serviceWhenReady(
 	const removeAll = async () => {
 		await proc.stop();
 		await fsp.rm(root, { recursive: true, force: true, maxRetries: 3 });
+		unguardRoot();
 	};
 	await ready().catch(async (error: unknown) => {
 		await removeAll();
@@ -104,6 +107,8 @@ export async function startPostgres(): Promise<Postgres> {
 	const bin = ensureQueueServices();
 	const account = postgresAccount();
 	const root = await fsp.mkdtemp(path.join(os.tmpdir(), 'wan-vace-postgres-'));
+	// Removed by the process guard if the test process dies before stop().
+	const unguardRoot = guardPath(root);
 	const dataDir = path.join(root, 'data');
 	if (account) fs.chownSync(root, account.uid, account.gid);
 	const user = 'postgres';
@@ -112,11 +117,18 @@ export async function startPostgres(): Promise<Postgres> {
 	const proc = spawnManaged(
 		path.join(bin, 'postgres'),
 		['-D', dataDir, '-p', String(port), '-k', root, '-c', 'listen_addresses=127.0.0.1', '-c', 'fsync=off', '-c', 'max_connections=200'],
-		{ env: { PATH: process.env.PATH ?? '', LANG: 'C.UTF-8', LC_ALL: 'C.UTF-8' }, ...(account ? { uid: account.uid, gid: account.gid } : {}) },
+		{
+			env: { PATH: process.env.PATH ?? '', LANG: 'C.UTF-8', LC_ALL: 'C.UTF-8' },
+			...(account ? { uid: account.uid, gid: account.gid } : {}),
+			// Left behind, PostgreSQL gets SIGQUIT, its immediate shutdown: the postmaster stops its
+			// backends and releases its shared memory (a SIGKILL would leave the segment behind).
+			guard: { label: 'postgres', signal: 'SIGQUIT', exitSignal: 'SIGQUIT', graceMs: 5000 },
+		},
 	);
 	const service = await serviceWhenReady(
 		proc,
 		root,
+		unguardRoot,
 		port,
 		async () => {
 			await waitForPort(port, proc, 'postgres');
@@ -137,11 +149,12 @@ export async function startPostgres(): Promise<Postgres> {
 export async function startRedis(): Promise<Service> {
 	ensureQueueServices();
 	const root = await fsp.mkdtemp(path.join(os.tmpdir(), 'wan-vace-redis-'));
+	const unguardRoot = guardPath(root);
 	const port = await freePort();
 	const proc = spawnManaged(
 		'redis-server',
 		['--port', String(port), '--bind', '127.0.0.1', '--dir', root, '--save', '', '--appendonly', 'no', '--daemonize', 'no'],
-		{ env: { PATH: process.env.PATH ?? '' } },
+		{ env: { PATH: process.env.PATH ?? '' }, guard: { label: 'redis-server' } },
 	);
-	return await serviceWhenReady(proc, root, port, async () => await waitForPort(port, proc, 'redis-server'));
+	return await serviceWhenReady(proc, root, unguardRoot, port, async () => await waitForPort(port, proc, 'redis-server'));
 }
