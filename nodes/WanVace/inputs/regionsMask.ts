@@ -36,7 +36,13 @@ async function probeSource(ctx: IExecuteFunctions, itemIndex: number, request: G
 	if (!video) throw cannotDraw(ctx, itemIndex, 'the request has no source video', 'Set the Video URL or Video Binary Property.');
 	const inspection = await checks.inspect(video);
 	if ('problem' in inspection) {
-		const fix = inspection.problem.description.replace(CHECK_INPUTS_OFF, '').trim();
+		// Turning off Check Inputs does not skip this read: advice to do so is left out.
+		const fix = inspection.problem.description
+			.replace(CHECK_INPUTS_OFF, '')
+			.split(/(?<=\.)\s+/)
+			.filter((sentence) => !sentence.includes('Check Inputs'))
+			.join(' ')
+			.trim();
 		throw cannotDraw(ctx, itemIndex, `the source video could not be probed: ${video.field.label} ${inspection.problem.message}`, `${WHY_PROBE} ${fix} ${OTHER_WAY}`);
 	}
 	const facts = inspection.facts;
