@@ -8,6 +8,7 @@ import { fs, log, logError, process, util } from '../test/support/node';
 import { type BenchConfig, FULL, QUICK } from './config';
 import { type Section, allPassed, formatTable, formatValue } from './report';
 import { checksSection } from './checks';
+import { maskSection } from './mask';
 import { queueSection } from './queue';
 import { type Progress, batchSection, memorySection, rateLimitSection } from './sections';
 
@@ -17,6 +18,7 @@ const SECTIONS: Record<string, (config: BenchConfig, progress: Progress) => Prom
 	memory: memorySection,
 	queue: queueSection,
 	checks: checksSection,
+	mask: maskSection,
 };
 
 const USAGE = `Usage: npm run bench -- [--quick] [--json] [--only ${Object.keys(SECTIONS).join(',')}] [--seed <n>]

@@ -13,6 +13,7 @@ import {
 	type RequestBody,
 	type ServerResponse,
 } from './responses';
+import { probeInlineMask } from './maskProbe';
 import { submitBodyErrors } from './schema';
 import type { SimulatorState } from './state';
 import type { GenerationRecord, JsonObject, RequestLogEntry, Route } from './types';
@@ -174,6 +175,8 @@ function createGeneration(state: SimulatorState, body: JsonObject, exchange: Exc
 		'submit',
 	);
 	if (jobFault) decideOutcome(record, jobFault);
+	const maskProbe = probeInlineMask(body);
+	if (maskProbe) record.maskProbe = maskProbe;
 	return record;
 }
 

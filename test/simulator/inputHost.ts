@@ -62,7 +62,7 @@ function virtualFile(parts: Part[]): VirtualFile {
 
 const fixtureCache = new Map<string, Buffer>();
 
-function fixture(name: string): Buffer | undefined {
+export function fixture(name: string): Buffer | undefined {
 	if (!/^[\w.-]+$/.test(name)) return undefined;
 	if (!fixtureCache.has(name)) {
 		const file = path.join(MEDIA_DIR, name);

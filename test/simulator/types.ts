@@ -150,4 +150,28 @@ export interface GenerationRecord {
 	outcomeFault?: FaultRule;
 	/** Size of the result file; the fixture's size means the fixture is served. */
 	videoSizeBytes: number;
+	/** A mask sent as a data: URI, probed with ffprobe beside its source video (maskProbe.ts). */
+	maskProbe?: MaskProbe;
+}
+
+/** What ffprobe read of a mask or a source video. */
+export interface ProbedMedia {
+	codec: string;
+	width: number;
+	height: number;
+	/** Decoded frames (1 for an image). */
+	frames: number;
+	/** As ffprobe gives it, e.g. "30000/1001". */
+	frameRate: string;
+	framesPerSecond: number;
+}
+
+export interface MaskProbe {
+	field: 'mask_video_url' | 'mask_image_url';
+	/** The mask's decoded size in bytes. */
+	bytes: number;
+	contentType: string;
+	mask: ProbedMedia | { error: string };
+	/** The source video (a data: URI or a file of the input host); an error when it is elsewhere. */
+	source: ProbedMedia | { error: string };
 }

@@ -4,7 +4,7 @@ import { sleep } from 'n8n-workflow';
 import { type RunSettings, readRunSettings } from '../descriptions/runOptions';
 import { type NodeFailure, asNodeFailure, errorItemJson, generationHint, operationError } from '../errors';
 import { logReuse } from '../job/log';
-import { generationJson, outputItem } from '../job/output';
+import { MASK_BINARY_PROPERTY, generationJson, outputItem } from '../job/output';
 import { type GenerationJob, type JobState, type RunMode, type StepContext, dueAt, generationIdOf, isOpen, responseOf } from '../job/state';
 import { runStep } from '../job/step';
 import { type AimlApiTransport, createTransport } from '../transport';
@@ -257,8 +257,12 @@ export class GenerationBatch implements StepContext {
 			const json = generationJson(generationId as string, response, job.request?.settings);
 			if (job.inputReport) json.inputs = job.inputReport.inputs;
 			if (job.inputReport?.warnings.length) json.inputWarnings = job.inputReport.warnings;
-			const binary = state.phase === 'done' ? state.binary : undefined;
-			return outputItem(job.itemIndex, json, binary ? { propertyName: this.settings.binaryPropertyName, data: binary } : undefined);
+			const video = state.phase === 'done' ? state.binary : undefined;
+			const mask = job.request?.drawnMask?.binary;
+			return outputItem(job.itemIndex, json, {
+				...(mask ? { [MASK_BINARY_PROPERTY]: mask } : {}),
+				...(video ? { [this.settings.binaryPropertyName]: video } : {}),
+			});
 		});
 	}
 }

@@ -1,6 +1,7 @@
 import type { INodeProperties } from 'n8n-workflow';
 
 import { type ApiParameter, API_PARAMETERS, OPTION_PARAMETERS, apiParameter } from './apiParameters';
+import { REGIONS_SOURCE, maskRegionProperties } from './maskRegions';
 
 /** Node property names of the source choices; the request builder reads the same names. */
 export const MAIN_FIELDS = {
@@ -203,7 +204,11 @@ export function generationInputProperties(): INodeProperties[] {
 			displayName: 'Mask Source',
 			name: MAIN_FIELDS.maskSource,
 			type: 'options',
-			options: sourceOptions('mask'),
+			options: [
+				{ name: 'URL', value: 'url', description: 'An https URL of the mask, or a data: URI' },
+				{ name: 'Binary File', value: 'binary', description: 'A mask file in a binary property of the input item' },
+				{ name: 'Regions', value: REGIONS_SOURCE, description: "Rectangles and ellipses: the node draws the mask at the source video's size and length" },
+			],
 			default: 'url',
 			description: 'Where the mask comes from',
 		},
@@ -227,6 +232,7 @@ export function generationInputProperties(): INodeProperties[] {
 			description: 'Name of the binary property of the input item that holds the mask video or mask image',
 			displayOptions: show({ [MAIN_FIELDS.maskSource]: ['binary'] }),
 		},
+		...maskRegionProperties(displayOptions, MAIN_FIELDS.maskSource),
 	];
 }
 

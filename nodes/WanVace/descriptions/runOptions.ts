@@ -11,6 +11,7 @@ export interface RunSettings {
 	maxWaitMs: number;
 	maxConcurrentRequests: number;
 	requestTimeoutMs: number;
+	includeMaskInOutput: boolean;
 }
 
 interface RunSetting {
@@ -52,6 +53,16 @@ const RUN_SETTINGS: Record<keyof RunSettings, RunSetting> = {
 			default: 'data',
 			placeholder: 'data',
 			description: 'Binary property of the output item that receives the downloaded video (with Download Video)',
+		},
+	},
+	includeMaskInOutput: {
+		property: {
+			displayName: 'Include Mask in Output',
+			name: 'includeMaskInOutput',
+			type: 'boolean',
+			default: false,
+			description:
+				'Whether to put the mask the node drew (Mask Source: Regions) on the output item as binary property "mask", to open it beside the result',
 		},
 	},
 	pollIntervalMs: {
@@ -103,8 +114,8 @@ const RUN_SETTINGS: Record<keyof RunSettings, RunSetting> = {
 };
 
 const SETTINGS_BY_OPERATION: Record<string, Array<keyof RunSettings>> = {
-	generate: ['checkInputs', 'downloadVideo', 'binaryPropertyName', 'pollIntervalMs', 'maxWaitMs', 'maxConcurrentRequests', 'requestTimeoutMs'],
-	submit: ['checkInputs', 'maxConcurrentRequests', 'requestTimeoutMs'],
+	generate: ['checkInputs', 'downloadVideo', 'binaryPropertyName', 'includeMaskInOutput', 'pollIntervalMs', 'maxWaitMs', 'maxConcurrentRequests', 'requestTimeoutMs'],
+	submit: ['checkInputs', 'includeMaskInOutput', 'maxConcurrentRequests', 'requestTimeoutMs'],
 	get: ['downloadVideo', 'binaryPropertyName', 'pollIntervalMs', 'maxWaitMs', 'maxConcurrentRequests', 'requestTimeoutMs'],
 };
 

@@ -28,7 +28,7 @@ interface Inspected {
 	warning?: string;
 }
 
-type Inspection = Inspected | { problem: problems.InputProblem };
+export type Inspection = Inspected | { problem: problems.InputProblem };
 
 /** What the input checks found for one item: its output's `inputs` and `inputWarnings`. */
 export interface InputReport {
@@ -123,7 +123,8 @@ export class InputChecks {
 		return items;
 	}
 
-	private async inspect(input: RequestMedia): Promise<Inspection> {
+	/** Fetches (once per URL in this run) or decodes one input and probes it. */
+	async inspect(input: RequestMedia): Promise<Inspection> {
 		if (/^data:/i.test(input.value)) return await this.inspectDataUri(input.field.kind, input.value);
 		const key = `${input.field.kind} ${input.value}`;
 		let inspection = this.inspections.get(key);

@@ -8,7 +8,7 @@ export interface InputProblem {
 	description: string;
 }
 
-const CHECK_INPUTS_OFF =
+export const CHECK_INPUTS_OFF =
 	'If the file is on a host that only AI/ML API can reach (not n8n\'s network), turn off Run Options > Check Inputs.';
 
 function hostOf(url: string): string {

@@ -32,14 +32,13 @@ export function generationJson(
 	});
 }
 
-export function outputItem(
-	itemIndex: number,
-	json: IDataObject,
-	binary?: { propertyName: string; data: IBinaryData },
-): INodeExecutionData {
+/** Binary property of the output item that holds the mask drawn from regions (Include Mask in Output). */
+export const MASK_BINARY_PROPERTY = 'mask';
+
+export function outputItem(itemIndex: number, json: IDataObject, binary?: Record<string, IBinaryData>): INodeExecutionData {
 	return {
 		json,
-		...(binary ? { binary: { [binary.propertyName]: binary.data } } : {}),
+		...(binary && Object.keys(binary).length > 0 ? { binary } : {}),
 		pairedItem: { item: itemIndex },
 	};
 }

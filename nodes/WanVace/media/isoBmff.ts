@@ -129,6 +129,8 @@ function describeMoov(moov: Buffer, container: string, whole: boolean): MediaFac
 	const time = (mdhd && timing(moov, mdhd)) || (mvhd && timing(moov, mvhd));
 	if (time && time.duration > 0) facts.durationSeconds = round(time.duration / time.timescale);
 	if (stbl) facts.frames = sampleCount(moov, stbl);
+	// From the unrounded duration: 12 frames in 12012/30000 s are 29.97 fps, not 12 / 0.4 = 30.
+	if (time && time.duration > 0 && facts.frames) facts.framesPerSecond = round((facts.frames * time.timescale) / time.duration);
 	return completeTiming(facts);
 }
 

@@ -7,8 +7,10 @@ import {
 	OPTION_PARAMETERS,
 	apiParameter,
 } from '../descriptions/apiParameters';
+import { REGIONS_SOURCE } from '../descriptions/maskRegions';
 import { IMAGE_LIST_ENTRY, MAIN_FIELDS, mediaOptionNames } from '../descriptions/properties';
 import { operationError } from '../errors';
+import { type DrawnMaskReport, type RegionsMaskSpec, readRegionsMask } from './maskRegions';
 import { type MediaField, binaryToDataUri, summarizeMediaValue, validateMediaUrl } from './mediaInput';
 
 export interface GenerationRequest {
@@ -18,6 +20,10 @@ export interface GenerationRequest {
 	settings: IDataObject;
 	/** Every media input of the body (URL or data: URI), for the input checks. */
 	media: RequestMedia[];
+	/** Mask Source = Regions: the mask to draw once the source is probed; the body has no mask until then. */
+	regionsMask?: RegionsMaskSpec;
+	/** The mask drawn from `regionsMask` (set by the inputs layer with the mask in the body). */
+	drawnMask?: DrawnMaskReport;
 }
 
 export interface RequestMedia {
@@ -238,21 +244,24 @@ export async function buildGenerationRequest(ctx: IExecuteFunctions, itemIndex: 
 		throw invalid(ctx, itemIndex, `Mask Type must be "video" or "image", got ${JSON.stringify(maskType)}`, 'Pick Mask Video or Mask Image.');
 	}
 	const maskParameter = apiParameter(maskType === 'video' ? 'mask_video_url' : 'mask_image_url');
-	const mask = await readMainMedia(ctx, itemIndex, maskParameter, {
-		label: 'Mask',
-		source: MAIN_FIELDS.maskSource,
-		url: MAIN_FIELDS.maskUrl,
-		binaryProperty: MAIN_FIELDS.maskBinaryProperty,
-	}, media);
+	const regionsMask = ctx.getNodeParameter(MAIN_FIELDS.maskSource, itemIndex, 'url') === REGIONS_SOURCE ? readRegionsMask(ctx, itemIndex, maskType) : undefined;
+	const mask = regionsMask
+		? undefined
+		: await readMainMedia(ctx, itemIndex, maskParameter, {
+				label: 'Mask',
+				source: MAIN_FIELDS.maskSource,
+				url: MAIN_FIELDS.maskUrl,
+				binaryProperty: MAIN_FIELDS.maskBinaryProperty,
+			}, media);
 
 	const body: IDataObject = {
 		model: MODEL_ID,
 		prompt,
 		video_url: video,
-		[maskParameter.apiName]: mask,
+		...(mask !== undefined ? { [maskParameter.apiName]: mask } : {}),
 	};
 	await readOptions(ctx, itemIndex, body, media);
-	return { body, settings: summarizeRequest(body), media };
+	return { body, settings: summarizeRequest(body), media, ...(regionsMask ? { regionsMask } : {}) };
 }
 
 const MEDIA_API_NAMES = new Set(

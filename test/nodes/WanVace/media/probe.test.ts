@@ -32,6 +32,7 @@ const FFPROBE: Record<string, object> = {
 	'mask.mp4': { kind: 'video', container: 'mp4', width: 64, height: 64, durationSeconds: 1, frames: 16, framesPerSecond: 16 },
 	'mask-32x32-2s.mp4': { kind: 'video', container: 'mp4', width: 32, height: 32, durationSeconds: 2, frames: 32, framesPerSecond: 16 },
 	'sample.mov': { kind: 'video', container: 'mov', width: 80, height: 48, durationSeconds: 0.8, frames: 20, framesPerSecond: 25 },
+	'odd-ntsc.mp4': { kind: 'video', container: 'mp4', width: 53, height: 31, durationSeconds: 0.4, frames: 12, framesPerSecond: 29.97 },
 	'sample.webm': { kind: 'video', container: 'webm', width: 64, height: 64, durationSeconds: 1.001, frames: 16, framesPerSecond: 16 },
 	'frame.png': { kind: 'image', container: 'png', width: 64, height: 64 },
 	'frame.jpg': { kind: 'image', container: 'jpeg', width: 64, height: 64 },
