@@ -61,8 +61,8 @@ const regionValues: INodeProperties[] = [
 ];
 
 /** The editor fields of a mask drawn by the node, shown for Mask Source = Regions. */
-export function maskRegionProperties(displayOptions: INodeProperties['displayOptions'], maskSourceName: string): INodeProperties[] {
-	const regionsShown = { show: { ...(displayOptions?.show ?? {}), [maskSourceName]: [REGIONS_SOURCE] } };
+export function maskRegionProperties(maskSourceName: string): INodeProperties[] {
+	const regionsShown = { show: { [maskSourceName]: [REGIONS_SOURCE] } };
 	const onRegions = (properties: INodeProperties[]) => updateDisplayOptions(regionsShown, properties);
 	const shownFor = (input: 'fields' | 'json') => ({ show: { [MASK_REGION_FIELDS.regionsInput]: [input] } });
 	return onRegions([

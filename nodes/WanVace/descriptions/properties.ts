@@ -232,7 +232,7 @@ export function generationInputProperties(): INodeProperties[] {
 			description: 'Name of the binary property of the input item that holds the mask video or mask image',
 			displayOptions: show({ [MAIN_FIELDS.maskSource]: ['binary'] }),
 		},
-		...maskRegionProperties(displayOptions, MAIN_FIELDS.maskSource),
+		...maskRegionProperties(MAIN_FIELDS.maskSource),
 	];
 }
 
