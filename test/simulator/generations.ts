@@ -38,6 +38,18 @@ export function creditsUsed(body: JsonObject): number {
 	return frames * 2100;
 }
 
+/** AI/ML API's rate: 2,000,000 credits per USD (its logs: 500000 credits = 0.25 USD). */
+export const CREDITS_PER_USD = 2_000_000;
+
+export function usdOf(credits: number): number {
+	return Math.round((credits / CREDITS_PER_USD) * 1e8) / 1e8;
+}
+
+/** What a generation is charged once completed (failed ones cost nothing). */
+export function chargedCredits(record: GenerationRecord): number {
+	return record.outcome === 'success' || record.outcome === 'completedNoVideo' ? creditsUsed(record.body) : 0;
+}
+
 function mergeOverride(response: JsonObject, override: unknown): JsonObject {
 	return typeof override === 'object' && override !== null && !Array.isArray(override)
 		? { ...response, ...(override as JsonObject) }
@@ -46,7 +58,8 @@ function mergeOverride(response: JsonObject, override: unknown): JsonObject {
 
 /** The poll body of a finished job, shaped by its outcome. fileBaseUrl: origin for video.url. */
 export function terminalResponse(record: GenerationRecord, fileBaseUrl: string): JsonObject {
-	const usage = { usage: { credits_used: creditsUsed(record.body) } };
+	const credits = creditsUsed(record.body);
+	const usage = { usage: { credits_used: credits, usd_spent: usdOf(credits) } };
 	const override = record.outcomeFault?.body;
 	switch (record.outcome) {
 		case 'jobError':
@@ -129,6 +142,7 @@ export interface NewGeneration {
 	queuedFraction: number;
 	videoSizeBytes: number;
 	now: number;
+	clientRequestId: string | null;
 }
 
 export class GenerationStore {
@@ -139,7 +153,7 @@ export class GenerationStore {
 	/** onCompleted fires when a job's completeAt arrives, polled or not. */
 	constructor(private readonly onCompleted: (id: string, atMs: number) => void) {}
 
-	create({ body, durationMs, queuedFraction, videoSizeBytes, now }: NewGeneration): GenerationRecord {
+	create({ body, durationMs, queuedFraction, videoSizeBytes, now, clientRequestId }: NewGeneration): GenerationRecord {
 		const fileId = crypto.randomUUID();
 		const duration = Math.max(0, durationMs);
 		const record: GenerationRecord = {
@@ -151,6 +165,7 @@ export class GenerationStore {
 			completeAt: now + Math.round(duration),
 			outcome: 'pending',
 			videoSizeBytes,
+			clientRequestId,
 		};
 		this.records.set(record.id, record);
 		this.byFileId.set(fileId, record);

@@ -150,4 +150,6 @@ export interface GenerationRecord {
 	outcomeFault?: FaultRule;
 	/** Size of the result file; the fixture's size means the fixture is served. */
 	videoSizeBytes: number;
+	/** The X-Client-Request-Id the submit carried, when valid (an invalid one is dropped silently, as the API does). */
+	clientRequestId: string | null;
 }

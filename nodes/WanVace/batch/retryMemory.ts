@@ -4,6 +4,7 @@ import type { IBinaryData, IDataObject, IExecuteFunctions, INode } from 'n8n-wor
 import { operationError } from '../errors';
 import type { InputReport } from '../inputs/checks';
 import { type GenerationResponse, statusKind } from '../job/response';
+import type { JobTrace } from '../job/cost';
 import { type GenerationJob, type JobState, generationIdOf, responseOf } from '../job/state';
 
 /** What one item got in an earlier try of the same node run. */
@@ -18,6 +19,8 @@ interface Remembered {
 	uncertainFailure?: string;
 	/** What the input checks found in that try: a restored job is not checked again. */
 	inputReport?: InputReport;
+	/** Its client request id, inference id, cost and estimate. */
+	trace?: JobTrace;
 }
 
 /**
@@ -28,6 +31,8 @@ interface Remembered {
  * away with it (WeakMap), so the memory is bounded by the executions in flight.
  */
 const earlierTries = new WeakMap<object, Map<number, Remembered>>();
+/** How many tries of this node run have started (Retry On Fail), by the same key. */
+const triesStarted = new WeakMap<object, number>();
 
 function fingerprint(body: IDataObject): string {
 	return createHash('sha256').update(JSON.stringify(body)).digest('hex');
@@ -45,6 +50,8 @@ export class RetryMemory {
 		private readonly node: INode,
 		private readonly key: object,
 		private readonly items: Map<number, Remembered>,
+		/** This try's number, from 1. */
+		readonly attempt: number,
 	) {}
 
 	/** The memory of this node run; undefined when n8n will not retry it (Retry On Fail off). */
@@ -57,7 +64,9 @@ export class RetryMemory {
 			items = new Map();
 			earlierTries.set(key, items);
 		}
-		return new RetryMemory(ctx.getNode(), key, items);
+		const attempt = (triesStarted.get(key) ?? 0) + 1;
+		triesStarted.set(key, attempt);
+		return new RetryMemory(ctx.getNode(), key, items, attempt);
 	}
 
 	/**
@@ -78,6 +87,7 @@ export class RetryMemory {
 		}
 		if (!earlier.generationId) return undefined;
 		job.inputReport = earlier.inputReport;
+		job.trace = earlier.trace;
 		const { generationId, response } = earlier;
 		const completed = response !== undefined && statusKind(response.status) === 'completed';
 		if (completed && (!settings.downloadVideo || earlier.binary)) {
@@ -108,7 +118,7 @@ export class RetryMemory {
 			const response = responseOf(state);
 			if (generationFailed(response)) return undefined;
 			const byReference = state.phase === 'done' && state.binary?.id ? state.binary : undefined;
-			return { generationId, response, binary: byReference, inputReport: job.inputReport };
+			return { generationId, response, binary: byReference, inputReport: job.inputReport, trace: job.trace };
 		}
 		if (state.phase === 'failed' && state.uncertain) return { uncertainFailure: state.error.message };
 		return undefined;

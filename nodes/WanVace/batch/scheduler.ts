@@ -7,6 +7,7 @@ import { logReuse } from '../job/log';
 import { generationJson, outputItem } from '../job/output';
 import { type GenerationJob, type JobState, type RunMode, type StepContext, dueAt, generationIdOf, isOpen, responseOf } from '../job/state';
 import { runStep } from '../job/step';
+import { buildClientRequestId, manualExecutionId } from '../request/clientRequestId';
 import { type AimlApiTransport, createTransport } from '../transport';
 import { SLEEP_SLICE_MS, isCancelled } from '../transport/wait';
 import { Limiter } from './limiter';
@@ -30,6 +31,8 @@ export class GenerationBatch implements StepContext {
 	readonly limiter: Limiter;
 
 	private firstFailure?: GenerationJob;
+	/** The execution id, or a unique stand-in for a run without one (client request ids). */
+	readonly executionId: string;
 
 	private constructor(
 		readonly ctx: IExecuteFunctions,
@@ -40,6 +43,19 @@ export class GenerationBatch implements StepContext {
 		private readonly retryMemory: RetryMemory | undefined,
 	) {
 		this.limiter = new Limiter(settings.maxConcurrentRequests);
+		const executionId = ctx.getExecutionId();
+		this.executionId = typeof executionId === 'string' && executionId.trim() !== '' ? executionId : manualExecutionId();
+	}
+
+	/** The X-Client-Request-Id of an item's submission in this try. */
+	clientRequestIdOf(itemIndex: number): string {
+		return buildClientRequestId({
+			workflowId: this.ctx.getWorkflow().id,
+			executionId: this.executionId,
+			nodeName: this.node.name,
+			itemIndex,
+			attempt: this.retryMemory?.attempt ?? 1,
+		});
 	}
 
 	static async start(ctx: IExecuteFunctions): Promise<GenerationBatch> {
@@ -107,7 +123,9 @@ export class GenerationBatch implements StepContext {
 		const restored = this.retryMemory?.restore(job, { downloadVideo: this.downloadVideo, maxWaitMs: this.settings.maxWaitMs });
 		const reusedId = restored && generationIdOf(restored);
 		if (reusedId) logReuse(this.ctx, job.itemIndex, reusedId, this.transport.secrets);
-		return restored ?? { phase: 'toSubmit', attempts: 0, retryAt: now };
+		if (restored) return restored;
+		job.trace = { ...job.trace, clientRequestId: this.clientRequestIdOf(job.itemIndex) };
+		return { phase: 'toSubmit', attempts: 0, retryAt: now };
 	}
 
 	/** Runs every job to its end (see drive), then notes where each ended for a Retry On Fail. */
@@ -249,12 +267,13 @@ export class GenerationBatch implements StepContext {
 					job.itemIndex,
 					errorItemJson(state.error, {
 						...(generationId ? { generationId } : {}),
+						...(job.trace?.clientRequestId ? { clientRequestId: job.trace.clientRequestId } : {}),
 						...(response?.status ? { status: response.status } : {}),
 						...(response?.video?.url ? { videoUrl: response.video.url } : {}),
 					}),
 				);
 			}
-			const json = generationJson(generationId as string, response, job.request?.settings);
+			const json = generationJson(generationId as string, response, job.request?.settings, job.trace);
 			if (job.inputReport) json.inputs = job.inputReport.inputs;
 			if (job.inputReport?.warnings.length) json.inputWarnings = job.inputReport.warnings;
 			const binary = state.phase === 'done' ? state.binary : undefined;

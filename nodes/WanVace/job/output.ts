@@ -1,7 +1,8 @@
 import type { IBinaryData, IDataObject, INodeExecutionData } from 'n8n-workflow';
 
 import { MODEL_ID } from '../descriptions/apiParameters';
-import type { GenerationResponse } from './response';
+import { type JobTrace, costJson, costOfAnswer } from './cost';
+import { type GenerationResponse, statusKind } from './response';
 
 function definedOnly(entries: IDataObject): IDataObject {
 	return Object.fromEntries(Object.entries(entries).filter(([, value]) => value !== undefined));
@@ -12,9 +13,11 @@ export function generationJson(
 	generationId: string,
 	response: GenerationResponse | undefined,
 	settings: IDataObject | undefined,
+	trace?: JobTrace,
 ): IDataObject {
 	const video = response?.video ?? undefined;
-	const usage = response?.meta?.usage ?? undefined;
+	const stated = trace?.finalCost === undefined && response && statusKind(response.status) === 'completed' ? costOfAnswer({}, response) : undefined;
+	const cost = costJson(stated ? { ...trace, finalCost: stated } : trace);
 	return definedOnly({
 		generationId,
 		status: response?.status,
@@ -23,7 +26,10 @@ export function generationJson(
 		contentType: video?.content_type,
 		fileSize: video?.file_size,
 		duration: video?.duration ?? response?.duration ?? undefined,
-		creditsUsed: usage?.credits_used ?? usage?.tokens_used,
+		creditsUsed: (cost.credits as number | null) ?? undefined,
+		clientRequestId: trace?.clientRequestId ?? null,
+		inferenceId: trace?.inferenceId ?? null,
+		cost,
 		model: MODEL_ID,
 		seed: settings?.seed,
 		video: (video as IDataObject | undefined) ?? null,
