@@ -228,7 +228,7 @@ describe('simulator: AI/ML API surface', () => {
 								duration: 1,
 							},
 							error: null,
-							meta: { usage: { credits_used: 81 * 2100 } },
+							meta: { usage: { credits_used: 81 * 2100, usd_spent: (81 * 2100) / 2_000_000 } },
 						});
 						break;
 					}
@@ -393,6 +393,8 @@ describe('simulator: AI/ML API surface', () => {
 			getsByGeneration: {},
 			downloads: 0,
 			billing: 0,
+			catalogue: 0,
+			logs: 0,
 		});
 	});
 

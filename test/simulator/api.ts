@@ -1,7 +1,8 @@
 /** The AI/ML API routes: submit, poll, billing, and the result files (the "CDN"). */
 import { http } from '../support/node';
 
-import { BILLING_PATH, FILES_PREFIX, GENERATIONS_PATH } from './constants';
+import { handleCatalogue } from './catalogue';
+import { BILLING_PATH, CATALOGUE_PATH, FILES_PREFIX, GENERATIONS_PATH, LOGS_PATH } from './constants';
 import { Exchange, jsonResponder, type JsonReply, type Responder } from './exchange';
 import { createsGeneration, faultLabel, type JobFaultRule } from './faults';
 import { chargedCredits, creditsUsed, phaseAt, runningResponse, terminalResponse, usdOf } from './generations';
@@ -26,6 +27,8 @@ export function classifyRoute(method: string, pathname: string): Route | 'unknow
 		if (method === 'GET') return 'poll';
 	}
 	if (pathname === BILLING_PATH && method === 'GET') return 'billing';
+	if (pathname === CATALOGUE_PATH && method === 'GET') return 'catalogue';
+	if (pathname === LOGS_PATH && method === 'GET') return 'logs';
 	if (pathname.startsWith(FILES_PREFIX) && (method === 'GET' || method === 'HEAD')) return 'download';
 	return 'unknown';
 }
@@ -111,6 +114,12 @@ export function handleApiRequest(
 			return;
 		case 'download':
 			handleDownload(exchange);
+			return;
+		case 'catalogue':
+			handleCatalogue(exchange);
+			return;
+		case 'logs':
+			exchange.sendApiError(404);
 			return;
 	}
 }

@@ -1,6 +1,7 @@
 /** Simulated generation jobs: their timeline and the poll responses they produce. */
 import { clearTimeout, crypto, setTimeout } from '../support/node';
 
+import { USD_PER_SECOND } from './catalogue';
 import { FILES_PREFIX, LARGE_FILES_PREFIX, MODEL_ID } from './constants';
 import { MP4_CONTENT_TYPE, SAMPLE_VIDEO_DURATION_SECONDS, sampleVideoBytes } from './media';
 import type { GenerationRecord, JsonObject } from './types';
@@ -32,10 +33,15 @@ export function resultFilePath(record: GenerationRecord): string {
 	return `${servesFixture(record) ? FILES_PREFIX : LARGE_FILES_PREFIX}${record.fileId}.mp4`;
 }
 
-/** Deterministic price: 2100 credits per requested frame (81 frames unless set). */
+/**
+ * Deterministic price, the catalogue's (catalogue.ts): USD per second of output by resolution,
+ * seconds = frames / fps (81 and 16 unless set). At 480p and 16 fps: 2100 credits per frame.
+ */
 export function creditsUsed(body: JsonObject): number {
 	const frames = typeof body.num_frames === 'number' ? body.num_frames : 81;
-	return frames * 2100;
+	const fps = typeof body.frames_per_second === 'number' ? body.frames_per_second : 16;
+	const rate = USD_PER_SECOND[typeof body.resolution === 'string' ? body.resolution : '480p'] ?? USD_PER_SECOND['480p'];
+	return Math.round((frames / fps) * rate * CREDITS_PER_USD);
 }
 
 /** AI/ML API's rate: 2,000,000 credits per USD (its logs: 500000 credits = 0.25 USD). */

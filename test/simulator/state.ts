@@ -9,7 +9,7 @@ import type { RequestLogEntry, ResolvedSimulatorOptions, SimulatorCounters } fro
 type Timer = ReturnType<typeof setTimeout>;
 
 function emptyCounters(): SimulatorCounters {
-	return { posts: 0, acceptedPosts: 0, gets: 0, getsByGeneration: {}, downloads: 0, billing: 0 };
+	return { posts: 0, acceptedPosts: 0, gets: 0, getsByGeneration: {}, downloads: 0, billing: 0, catalogue: 0, logs: 0 };
 }
 
 export class SimulatorState {

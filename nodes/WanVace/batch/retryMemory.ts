@@ -33,6 +33,8 @@ interface Remembered {
 const earlierTries = new WeakMap<object, Map<number, Remembered>>();
 /** How many tries of this node run have started (Retry On Fail), by the same key. */
 const triesStarted = new WeakMap<object, number>();
+/** What the tries of this node run submitted so far (for Max Generations / Max Cost per Run). */
+const spentSoFar = new WeakMap<object, { generations: number; usd: number }>();
 
 function fingerprint(body: IDataObject): string {
 	return createHash('sha256').update(JSON.stringify(body)).digest('hex');
@@ -95,6 +97,16 @@ export class RetryMemory {
 		}
 		const now = Date.now();
 		return { phase: 'polling', generationId, response, deadline: now + settings.maxWaitMs, nextPollAt: now, failures: 0 };
+	}
+
+	/** Generations (and their estimated USD) submitted by earlier tries of this node run. */
+	get spent(): { generations: number; usd: number } {
+		return { ...(spentSoFar.get(this.key) ?? { generations: 0, usd: 0 }) };
+	}
+
+	addSpent(generations: number, usd: number): void {
+		const now = this.spent;
+		spentSoFar.set(this.key, { generations: now.generations + generations, usd: now.usd + usd });
 	}
 
 	/** Notes where every job ended, for the next try; forgets all when nothing failed. */

@@ -7,9 +7,10 @@ import { logReuse } from '../job/log';
 import { generationJson, outputItem } from '../job/output';
 import { type GenerationJob, type JobState, type RunMode, type StepContext, dueAt, generationIdOf, isOpen, responseOf } from '../job/state';
 import { runStep } from '../job/step';
-import { buildClientRequestId, manualExecutionId } from '../request/clientRequestId';
 import { type AimlApiTransport, createTransport } from '../transport';
 import { SLEEP_SLICE_MS, isCancelled } from '../transport/wait';
+import { applyEstimates, clientRequestIdOf, decideCaps, runExecutionId, spentBy } from './budget';
+import { cataloguePrice } from './catalogue';
 import { Limiter } from './limiter';
 import { RetryMemory } from './retryMemory';
 import { runsAsTool } from './toolRun';
@@ -31,6 +32,10 @@ export class GenerationBatch implements StepContext {
 	readonly limiter: Limiter;
 
 	private firstFailure?: GenerationJob;
+	/** Items a cap refused: failed, but the admitted ones still run; reported after them. */
+	private readonly capRefused: GenerationJob[] = [];
+	/** Items this try may submit (admitted by the caps). */
+	private readonly admitted = new Set<GenerationJob>();
 	/** The execution id, or a unique stand-in for a run without one (client request ids). */
 	readonly executionId: string;
 
@@ -43,19 +48,7 @@ export class GenerationBatch implements StepContext {
 		private readonly retryMemory: RetryMemory | undefined,
 	) {
 		this.limiter = new Limiter(settings.maxConcurrentRequests);
-		const executionId = ctx.getExecutionId();
-		this.executionId = typeof executionId === 'string' && executionId.trim() !== '' ? executionId : manualExecutionId();
-	}
-
-	/** The X-Client-Request-Id of an item's submission in this try. */
-	clientRequestIdOf(itemIndex: number): string {
-		return buildClientRequestId({
-			workflowId: this.ctx.getWorkflow().id,
-			executionId: this.executionId,
-			nodeName: this.node.name,
-			itemIndex,
-			attempt: this.retryMemory?.attempt ?? 1,
-		});
+		this.executionId = runExecutionId(ctx);
 	}
 
 	static async start(ctx: IExecuteFunctions): Promise<GenerationBatch> {
@@ -124,15 +117,36 @@ export class GenerationBatch implements StepContext {
 		const reusedId = restored && generationIdOf(restored);
 		if (reusedId) logReuse(this.ctx, job.itemIndex, reusedId, this.transport.secrets);
 		if (restored) return restored;
-		job.trace = { ...job.trace, clientRequestId: this.clientRequestIdOf(job.itemIndex) };
+		job.trace = { ...job.trace, clientRequestId: clientRequestIdOf(this.ctx, this.executionId, job.itemIndex, this.retryMemory?.attempt ?? 1) };
 		return { phase: 'toSubmit', attempts: 0, retryAt: now };
+	}
+
+	/** Estimates every item from the catalogue price (read only when something may be paid), then applies the caps. */
+	async priceAndCap(): Promise<void> {
+		const toSubmit = this.jobs.filter((job) => job.state.phase === 'toSubmit');
+		if (toSubmit.length === 0) return;
+		applyEstimates(this.jobs, await cataloguePrice(this.transport, this.executionId, this.settings.requestTimeoutMs));
+		if (this.settings.estimateOnly) return;
+		const refusals = decideCaps(this.node, toSubmit, this.settings, this.retryMemory?.spent ?? { generations: 0, usd: 0 });
+		for (const job of toSubmit) {
+			const error = refusals.get(job);
+			if (!error) this.admitted.add(job);
+			else this.capRefused.push(Object.assign(job, { state: { phase: 'failed', error } as const }));
+		}
 	}
 
 	/** Runs every job to its end (see drive), then notes where each ended for a Retry On Fail. */
 	async run(mode: RunMode): Promise<void> {
 		try {
 			await this.drive(mode);
+			// A cap's refusals stop the node only once the admitted items are done (and paid for).
+			if (this.capRefused.length > 0 && !this.continueOnFail) {
+				this.firstFailure ??= this.capRefused[0];
+				this.throwIfHalted();
+			}
 		} finally {
+			const spent = spentBy([...this.admitted]);
+			this.retryMemory?.addSpent(spent.generations, spent.usd);
 			this.retryMemory?.record(this.jobs);
 		}
 	}

@@ -8,6 +8,10 @@ export * from './httpFailure';
 export const CREDENTIAL_TYPE = 'aimlApi';
 export const DEFAULT_BASE_URL = 'https://api.aimlapi.com';
 export const GENERATIONS_ENDPOINT = '/v2/video/generations';
+/** The model catalogue, with prices (?id=<model>&include=pricing). */
+export const CATALOGUE_ENDPOINT = '/v1/models';
+/** The usage log: one row per request, with its ids and cost. */
+export const LOGS_ENDPOINT = '/v2/logs';
 
 export interface ApiRequest {
 	method: IHttpRequestMethods;
@@ -21,6 +25,7 @@ export interface ApiRequest {
 
 /** An answer with its headers (names lower-cased): x-inference-id, the cost headers. */
 export interface ApiResponse {
+	status?: number;
 	body: unknown;
 	headers: Record<string, string>;
 }
@@ -93,8 +98,9 @@ export async function createTransport(ctx: IExecuteFunctions): Promise<AimlApiTr
 			return await send(request, false);
 		},
 		async requestWithHeaders(request: ApiRequest): Promise<ApiResponse> {
-			const full = (await send(request, true)) as { body?: unknown; headers?: unknown } | undefined;
-			return { body: full?.body, headers: lowerCaseHeaders(full?.headers) };
+			const full = (await send(request, true)) as { statusCode?: unknown; body?: unknown; headers?: unknown } | undefined;
+			const status = typeof full?.statusCode === 'number' ? full.statusCode : undefined;
+			return { status, body: full?.body, headers: lowerCaseHeaders(full?.headers) };
 		},
 	};
 }

@@ -16,5 +16,6 @@ export async function prepareGenerations(ctx: IExecuteFunctions, batch: Generati
 			if (job.request) job.inputReport = await checks.check(job.itemIndex, job.request);
 		},
 	);
+	await batch.priceAndCap();
 	return checks;
 }

@@ -3,6 +3,7 @@ import type { IDisplayOptions, IExecuteFunctions, INodeExecutionData, INodePrope
 import { apiOptionsCollection, generationInputProperties } from '../../descriptions/properties';
 import { runOptionsCollection } from '../../descriptions/runOptions';
 import { GenerationBatch } from '../../batch/scheduler';
+import { estimateOnlyItems } from '../../batch/estimateOnly';
 import { prepareGenerations } from './prepareGenerations';
 
 const displayOptions: IDisplayOptions = { show: { resource: ['video'], operation: ['submit'] } };
@@ -17,6 +18,7 @@ export const description: INodeProperties[] = [
 export async function execute(this: IExecuteFunctions): Promise<INodeExecutionData[]> {
 	const batch = await GenerationBatch.start(this);
 	const checks = await prepareGenerations(this, batch);
+	if (batch.settings.estimateOnly) return checks.addWarningHints(estimateOnlyItems(batch.jobs));
 	await batch.run('submitOnly');
 	return checks.addWarningHints(batch.outputItems());
 }
