@@ -2,6 +2,7 @@
 import { http } from '../support/node';
 
 import { handleCatalogue } from './catalogue';
+import { handleLogs } from './usageLog';
 import { BILLING_PATH, CATALOGUE_PATH, FILES_PREFIX, GENERATIONS_PATH, LOGS_PATH } from './constants';
 import { Exchange, jsonResponder, type JsonReply, type Responder } from './exchange';
 import { createsGeneration, faultLabel, type JobFaultRule } from './faults';
@@ -119,7 +120,7 @@ export function handleApiRequest(
 			handleCatalogue(exchange);
 			return;
 		case 'logs':
-			exchange.sendApiError(404);
+			handleLogs(exchange);
 			return;
 	}
 }

@@ -3,6 +3,7 @@ import { clearTimeout, events, setTimeout } from '../support/node';
 
 import { FaultEngine } from './faults';
 import { GenerationStore } from './generations';
+import { resetLogsRate } from './usageLog';
 import type { InputLogEntry } from './inputHost';
 import type { RequestLogEntry, ResolvedSimulatorOptions, SimulatorCounters } from './types';
 
@@ -55,6 +56,7 @@ export class SimulatorState {
 		this.counters = emptyCounters();
 		this.faults.clear();
 		this.faults.reseed(this.options.seed);
+		resetLogsRate(this);
 		this.generations.clear();
 	}
 

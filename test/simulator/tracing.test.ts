@@ -46,4 +46,25 @@ describe('simulator: client request id, inference id, cost, catalogue', () => {
 		expect(changed.data.data[0].pricing).toEqual({ kind: 'variable', currency: 'USD' });
 		expect((await client(sim, false).get('/v1/models?id=other')).data.data).toEqual([]);
 	});
+
+	it('usage log: validation errors, newest first, pagination, a row\'s client request id, 429 over 200 requests in 60 s', async () => {
+		const logs = (query: string) => client(sim).get(`/v2/logs?${query}`);
+		for (const bad of ['period=24h&start=2026-01-01&end=2026-01-02', 'period=1w', 'start=2026-01-01', 'start=2026-01-01&end=2026-06-01', 'status=succeeded,failed', 'limit=101', 'offset=-1']) {
+			expect([bad, (await logs(bad)).status]).toEqual([bad, 400]);
+		}
+		expect((await client(sim, false).get('/v2/logs')).status).toBe(401);
+		const older = sim.addGeneration({ clientRequestId: 'n8n:wf:1:0a1b2c3d:0:1', createdAt: Date.now() - 2000 });
+		const newer = sim.addGeneration({ clientRequestId: null });
+		const page = await logs('period=1h&limit=1');
+		expect(page.data.pagination).toEqual({ limit: 1, offset: 0, total: 2, has_more: true });
+		expect(page.data.data[0]).toMatchObject({ inference_id: newer.id, client_request_id: null, origin: 'api', status: 'succeeded' });
+		const next = await logs('period=1h&limit=1&offset=1');
+		expect(next.data.data[0]).toMatchObject({ inference_id: older.id, client_request_id: 'n8n:wf:1:0a1b2c3d:0:1' });
+		expect(next.data.pagination.has_more).toBe(false);
+		const statuses: number[] = [];
+		for (let index = 0; index < 200; index++) statuses.push((await logs('period=1h')).status);
+		expect(statuses.filter((status) => status === 429).length).toBeGreaterThan(0);
+		// 9 requests counted before the loop (the 401 is refused before counting): the 201st in 60 s is the first 429.
+		expect(statuses.indexOf(429)).toBe(200 - 9);
+	});
 });

@@ -144,6 +144,7 @@ const RUN_SETTINGS: Record<keyof RunSettings, RunSetting> = {
 const SETTINGS_BY_OPERATION: Record<string, Array<keyof RunSettings>> = {
 	generate: ['checkInputs', 'downloadVideo', 'binaryPropertyName', 'pollIntervalMs', 'maxWaitMs', 'maxConcurrentRequests', 'requestTimeoutMs', 'maxGenerationsPerRun', 'maxCostPerRun', 'estimateOnly'],
 	submit: ['checkInputs', 'maxConcurrentRequests', 'requestTimeoutMs', 'maxGenerationsPerRun', 'maxCostPerRun', 'estimateOnly'],
+	find: ['requestTimeoutMs'],
 	get: ['downloadVideo', 'binaryPropertyName', 'pollIntervalMs', 'maxWaitMs', 'maxConcurrentRequests', 'requestTimeoutMs'],
 };
 

@@ -28,8 +28,8 @@ describe('tracing and cost in the output', () => {
 		const sim = simulator();
 		const submitted = await runAgainst(sim, { parameters: parameters('submit'), items });
 		expect(submitted.items.map((item) => item.json.cost)).toEqual([
-			{ credits: 170100, usd: 0.08505, final: false, estimatedUsd: null },
-			{ credits: 69300, usd: 0.03465, final: false, estimatedUsd: null },
+			{ credits: 170100, usd: 0.08505, final: false, estimatedUsd: 0.08505 },
+			{ credits: 69300, usd: 0.03465, final: false, estimatedUsd: 0.03465 },
 		]);
 		const got = await runAgainst(sim, {
 			parameters: { operation: 'get', generationId: '={{ $json.generationId }}', waitForCompletion: true, runOptions: { pollIntervalSeconds: 0.5 } },
