@@ -44,12 +44,22 @@ export const description: INodeProperties[] = [
 		type: 'options',
 		options: [
 			{ name: 'Any Request', value: 'any', description: "Every generation of this model with this key, this node's or not" },
-			{ name: 'This Workflow', value: 'thisWorkflow', description: 'Generations submitted by this workflow (matched on their client request ID)' },
+			{ name: 'One Workflow', value: 'workflow', description: 'Generations submitted by one workflow (this one unless you change Workflow ID)' },
 			{ name: 'One Execution', value: 'execution', description: 'Generations submitted by one execution, e.g. the failed one an Error Trigger names' },
 		],
 		default: 'execution',
 		description: 'Whose generations to list. The last two match on the client request ID this node sends with each submission; rows without one never match.',
 		displayOptions,
+	},
+	{
+		displayName: 'Workflow ID',
+		name: 'workflowId',
+		type: 'string',
+		default: '={{ $workflow.id }}',
+		required: true,
+		placeholder: 'e.g. Ab12Cd34Ef56Gh78',
+		description: 'The workflow whose generations to list: this one by default, or the ID of the workflow to recover (from its URL)',
+		displayOptions: show({ madeBy: ['workflow'] }),
 	},
 	{
 		displayName: 'Execution ID',
@@ -104,10 +114,11 @@ export async function execute(this: IExecuteFunctions): Promise<INodeExecutionDa
 	const madeBy = this.getNodeParameter('madeBy', 0, 'execution') as string;
 	const executionId = madeBy === 'execution' ? String(this.getNodeParameter('executionId', 0, '') ?? '').trim() : undefined;
 	if (madeBy === 'execution' && !executionId) {
-		throw operationError(this.getNode(), 'Execution ID is empty', { itemIndex: 0, description: 'Enter the execution whose generations to list, or set Made By to This Workflow or Any Request.' });
+		throw operationError(this.getNode(), 'Execution ID is empty', { itemIndex: 0, description: 'Enter the execution whose generations to list, or set Made By to One Workflow or Any Request.' });
 	}
 	const query = { ...windowQuery(this), model: MODEL_ID, ...(status === 'any' ? {} : { status }) };
 	const rows = await readUsageLog(this.getNode(), transport, query, { timeoutMs: settings.requestTimeoutMs, signal: this.getExecutionCancelSignal() });
-	const generations = generationsFromRows(rows, { workflowId: madeBy === 'thisWorkflow' ? this.getWorkflow().id : undefined, executionId });
+	const workflowId = madeBy === 'workflow' ? String(this.getNodeParameter('workflowId', 0, '') ?? '').trim() || this.getWorkflow().id : undefined;
+	const generations = generationsFromRows(rows, { workflowId, executionId });
 	return generations.map((json) => ({ json, pairedItem: { item: 0 } }));
 }

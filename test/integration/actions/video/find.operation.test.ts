@@ -44,6 +44,8 @@ describe('Find Generations', () => {
 		expect(logRequests(sim)[0].query).toMatchObject({ period: '1h', model: 'alibaba/wan2.2-vace-fun-a14b-inpainting' });
 		const any = await runAgainst(sim, { parameters: findParameters({ madeBy: 'any' }) });
 		expect(any.items).toHaveLength(250);
+		const byWorkflow = await runAgainst(sim, { parameters: findParameters({ madeBy: 'workflow', workflowId: 'wf-x' }) });
+		expect(byWorkflow.items).toHaveLength(230);
 	});
 
 	it('waits out 429 (Retry-After) and goes on', async () => {
