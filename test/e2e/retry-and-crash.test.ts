@@ -168,7 +168,15 @@ describe('Retry On Fail and crashes in a real n8n', () => {
 		expect(fetched.items('Get').map((item) => item.json.generationId)).toEqual(created);
 		expect(fetched.items('Get').every((item) => item.json.status === 'completed')).toBe(true);
 		expect(sim.counters().posts).toBe(postsBefore);
-	}, 4 * RUN_TIMEOUT_MS);
+
+		// Without the log: Find Generations for the killed execution (its client request ids) → Get: 20/20, no POST.
+		const [findId] = await n8n.importWorkflows([findWorkflow(started.executionId)]);
+		const recovered = await n8n.execute(findId, { timeoutMs: RUN_TIMEOUT_MS });
+		expect(recovered.items('Find').map((item) => item.json.generationId).sort()).toEqual([...created].sort());
+		expect(recovered.items('Get').map((item) => item.json.generationId).sort()).toEqual([...created].sort());
+		expect(recovered.items('Get').every((item) => item.json.status === 'completed')).toBe(true);
+		expect(sim.counters().posts).toBe(postsBefore);
+	}, 5 * RUN_TIMEOUT_MS);
 });
 
 /** Manual Trigger → Code (one item per generation ID, as read from the log) → Get. */
@@ -192,5 +200,25 @@ function getWorkflow(generationIds: string[]): WorkflowImport {
 			},
 		],
 		connections: { Start: main('IDs from the log'), 'IDs from the log': main('Get') },
+	};
+}
+
+/** Manual Trigger → Find Generations (one execution) → Get: recovery without n8n's log. */
+function findWorkflow(executionId: string): WorkflowImport {
+	const credentials = { [AIML_API_CREDENTIAL_TYPE]: { id: CREDENTIAL_ID, name: 'AI/ML API (simulator)' } };
+	return {
+		name: 'e2e: find the generations of the killed execution',
+		nodes: [
+			{ name: 'Start', type: 'n8n-nodes-base.manualTrigger', typeVersion: 1, parameters: {} },
+			{ name: 'Find', type: WAN_VACE_NODE_TYPE, typeVersion: 1, parameters: { operation: 'find', window: 'lastHours', lastHours: 1, madeBy: 'execution', executionId }, credentials },
+			{
+				name: 'Get',
+				type: WAN_VACE_NODE_TYPE,
+				typeVersion: 1,
+				parameters: { operation: 'get', generationId: '={{ $json.generationId }}', waitForCompletion: true, runOptions: { pollIntervalSeconds: 0.5 } },
+				credentials,
+			},
+		],
+		connections: { Start: main('Find'), Find: main('Get') },
 	};
 }

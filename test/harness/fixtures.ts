@@ -49,6 +49,10 @@ export function useSimulator(options: SimulatorOptions = {}): () => Simulator {
 		sim = await startSimulator({ generationMs: 300, ...options });
 		initialOptions = { ...sim.options };
 	});
+	afterEach(() => {
+		// Every POST the node sent carries a client request id the API keeps (an invalid one is dropped silently).
+		expect(untracedSubmits(sim as Simulator)).toEqual([]);
+	});
 	beforeEach(() => {
 		sim?.reset();
 		Object.assign(sim!.options, initialOptions);
@@ -57,6 +61,16 @@ export function useSimulator(options: SimulatorOptions = {}): () => Simulator {
 		await sim?.close();
 	});
 	return () => sim as Simulator;
+}
+
+export const CLIENT_REQUEST_ID_FORMAT = /^n8n:[A-Za-z0-9._-]+:[A-Za-z0-9._-]+:[0-9a-f]{8}:\d+:\d+$/;
+
+/** Submissions whose X-Client-Request-Id is missing, not in the header's alphabet, too long, or not the node's format. */
+export function untracedSubmits(sim: Simulator): Array<{ at: number; clientRequestId: unknown }> {
+	return sim.log
+		.filter((entry) => entry.route === 'submit')
+		.map((entry) => ({ at: entry.at, clientRequestId: entry.headers['x-client-request-id'] }))
+		.filter(({ clientRequestId }) => typeof clientRequestId !== 'string' || clientRequestId.length > 128 || !CLIENT_REQUEST_ID_FORMAT.test(clientRequestId));
 }
 
 export const submits = (sim: Simulator) => sim.log.filter((entry) => entry.route === 'submit');

@@ -228,7 +228,7 @@ describe('simulator: AI/ML API surface', () => {
 								duration: 1,
 							},
 							error: null,
-							meta: { usage: { credits_used: 81 * 2100 } },
+							meta: { usage: { credits_used: 81 * 2100, usd_spent: (81 * 2100) / 2_000_000 } },
 						});
 						break;
 					}
@@ -326,9 +326,9 @@ describe('simulator: AI/ML API surface', () => {
 	});
 
 	it('answers 404 in the API error shape for unknown routes and methods', async () => {
-		const unknown = await client(sim).get('/v1/models');
+		const unknown = await client(sim).get('/v1/embeddings');
 		expect(unknown.status).toBe(404);
-		expectApiError(unknown.data, 404, '/v1/models');
+		expectApiError(unknown.data, 404, '/v1/embeddings');
 		const wrongMethod = await client(sim).delete(GENERATIONS);
 		expect(wrongMethod.status).toBe(404);
 		expect(wrongMethod.data.message).toBe(`Cannot DELETE ${GENERATIONS}`);
@@ -353,6 +353,8 @@ describe('simulator: AI/ML API surface', () => {
 			getsByGeneration: { [id]: polls },
 			downloads: 1,
 			billing: 1,
+			catalogue: 0,
+			logs: 0,
 		});
 
 		const [first, rejected, unauthorized] = sim.log;
@@ -393,6 +395,8 @@ describe('simulator: AI/ML API surface', () => {
 			getsByGeneration: {},
 			downloads: 0,
 			billing: 0,
+			catalogue: 0,
+			logs: 0,
 		});
 	});
 

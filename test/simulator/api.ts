@@ -1,10 +1,12 @@
 /** The AI/ML API routes: submit, poll, billing, and the result files (the "CDN"). */
 import { http } from '../support/node';
 
-import { BILLING_PATH, FILES_PREFIX, GENERATIONS_PATH } from './constants';
+import { handleCatalogue } from './catalogue';
+import { handleLogs } from './usageLog';
+import { BILLING_PATH, CATALOGUE_PATH, FILES_PREFIX, GENERATIONS_PATH, LOGS_PATH } from './constants';
 import { Exchange, jsonResponder, type JsonReply, type Responder } from './exchange';
 import { createsGeneration, faultLabel, type JobFaultRule } from './faults';
-import { phaseAt, runningResponse, terminalResponse } from './generations';
+import { chargedCredits, creditsUsed, phaseAt, runningResponse, terminalResponse, usdOf } from './generations';
 import { createLargeVideoStream, MP4_CONTENT_TYPE, sampleVideoBytes } from './media';
 import {
 	apiErrorBody,
@@ -27,6 +29,8 @@ export function classifyRoute(method: string, pathname: string): Route | 'unknow
 		if (method === 'GET') return 'poll';
 	}
 	if (pathname === BILLING_PATH && method === 'GET') return 'billing';
+	if (pathname === CATALOGUE_PATH && method === 'GET') return 'catalogue';
+	if (pathname === LOGS_PATH && method === 'GET') return 'logs';
 	if (pathname.startsWith(FILES_PREFIX) && (method === 'GET' || method === 'HEAD')) return 'download';
 	return 'unknown';
 }
@@ -113,6 +117,12 @@ export function handleApiRequest(
 		case 'download':
 			handleDownload(exchange);
 			return;
+		case 'catalogue':
+			handleCatalogue(exchange);
+			return;
+		case 'logs':
+			handleLogs(exchange);
+			return;
 	}
 }
 
@@ -154,16 +164,41 @@ function handleSubmit(exchange: Exchange, parsed: ParsedBody, tooLarge: boolean)
 	};
 	if (fault && createsGeneration(fault)) create();
 
-	const reply = (): JsonReply => ({
-		status: state.options.submitStatusCode,
-		body: { id: create().id, status: state.options.legacyStatuses ? 'waiting' : 'queued', meta: null },
-	});
+	const reply = (): JsonReply => {
+		const created = create();
+		return {
+			status: state.options.submitStatusCode,
+			body: { id: created.id, status: state.options.legacyStatuses ? 'waiting' : 'queued', meta: null },
+			// Not the charge: that is recorded once the generation completes. What it is expected to cost.
+			headers: traceHeaders(created, creditsUsed(created.body)),
+		};
+	};
 	exchange.deliver(fault, jsonResponder(exchange, reply));
+}
+
+/** The X-Client-Request-Id AI/ML API accepts: 1-128 of A-Z a-z 0-9 . _ : - */
+export const VALID_CLIENT_REQUEST_ID = /^[A-Za-z0-9._:-]{1,128}$/;
+
+/** The header's value when valid; anything else is dropped without a word, as the API does. */
+export function acceptedClientRequestId(req: IncomingMessage): string | null {
+	const value = req.headers['x-client-request-id'];
+	return typeof value === 'string' && VALID_CLIENT_REQUEST_ID.test(value) ? value : null;
+}
+
+/** x-inference-id (the generation id), the echoed client request id, and the cost headers. */
+function traceHeaders(record: GenerationRecord, credits: number): Record<string, string> {
+	return {
+		'x-inference-id': record.id,
+		...(record.clientRequestId ? { 'x-client-request-id': record.clientRequestId } : {}),
+		'x-aimlapi-credits-used': String(credits),
+		'x-aimlapi-usd-spent': String(usdOf(credits)),
+	};
 }
 
 function createGeneration(state: SimulatorState, body: JsonObject, exchange: Exchange): GenerationRecord {
 	const { options } = state;
 	const record = state.generations.create({
+		clientRequestId: acceptedClientRequestId(exchange.req),
 		body,
 		durationMs: options.generationMs * options.clockScale,
 		queuedFraction: options.queuedFraction,
@@ -219,7 +254,8 @@ function pollReply(exchange: Exchange, record: GenerationRecord): JsonReply {
 	const { state } = exchange;
 	const now = Date.now();
 	if (phaseAt(record, now) !== 'finished') {
-		return { status: 200, body: runningResponse(record, now, state.options.legacyStatuses) };
+		// Nothing is charged before completion.
+		return { status: 200, body: runningResponse(record, now, state.options.legacyStatuses), headers: traceHeaders(record, 0) };
 	}
 	if (record.outcome === 'pending') {
 		const jobFault = state.faults.takeJobFault(
@@ -230,7 +266,7 @@ function pollReply(exchange: Exchange, record: GenerationRecord): JsonReply {
 	}
 	record.completedObservedAt ??= now;
 	if (record.outcomeFault) exchange.entry.fault ??= faultLabel(record.outcomeFault);
-	return { status: 200, body: terminalResponse(record, exchange.publicOrigin) };
+	return { status: 200, body: terminalResponse(record, exchange.publicOrigin), headers: traceHeaders(record, chargedCredits(record)) };
 }
 
 function handleBilling(exchange: Exchange): void {

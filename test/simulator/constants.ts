@@ -8,6 +8,8 @@ export const DEFAULT_SIMULATOR_KEY: string = ['sim', 'key', '0123456789abcdef'].
 
 export const GENERATIONS_PATH = '/v2/video/generations';
 export const BILLING_PATH = '/v1/billing/balance';
+export const CATALOGUE_PATH = '/v1/models';
+export const LOGS_PATH = '/v2/logs';
 export const FILES_PREFIX = '/files/';
 export const LARGE_FILES_PREFIX = '/files/large/';
 export const CONTROL_PREFIX = '/__sim/';

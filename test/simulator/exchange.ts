@@ -36,6 +36,7 @@ export interface Responder {
 export interface JsonReply {
 	status: number;
 	body: unknown;
+	headers?: Headers;
 }
 
 const UPSTREAM_ERROR_PAGE = '<html>upstream error</html>';
@@ -211,8 +212,8 @@ export class Exchange {
 export function jsonResponder(exchange: Exchange, reply: () => JsonReply): Responder {
 	return {
 		sendNormal() {
-			const { status, body } = reply();
-			exchange.sendJson(status, body);
+			const { status, body, headers } = reply();
+			exchange.sendJson(status, body, headers);
 		},
 		sendError(status, headers, body) {
 			if (body === undefined) exchange.sendApiError(status, undefined, undefined, headers);

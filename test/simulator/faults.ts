@@ -1,7 +1,7 @@
 /** Fault rules: which requests (or jobs) go wrong, and how. */
 import type { FaultKind, FaultMatchInput, FaultRoute, FaultRule, JobFaultKind } from './types';
 
-const ROUTES: readonly FaultRoute[] = ['submit', 'poll', 'download', 'billing', 'any'];
+const ROUTES: readonly FaultRoute[] = ['submit', 'poll', 'download', 'billing', 'catalogue', 'logs', 'any'];
 const JOB_FAULT_KINDS: readonly JobFaultKind[] = ['jobError', 'jobErrorDetail', 'completedNoVideo'];
 const FAULT_KINDS: readonly FaultKind[] = [
 	'status',

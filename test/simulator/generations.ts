@@ -1,6 +1,7 @@
 /** Simulated generation jobs: their timeline and the poll responses they produce. */
 import { clearTimeout, crypto, setTimeout } from '../support/node';
 
+import { USD_PER_SECOND } from './catalogue';
 import { FILES_PREFIX, LARGE_FILES_PREFIX, MODEL_ID } from './constants';
 import { MP4_CONTENT_TYPE, SAMPLE_VIDEO_DURATION_SECONDS, sampleVideoBytes } from './media';
 import type { GenerationRecord, JsonObject } from './types';
@@ -32,10 +33,27 @@ export function resultFilePath(record: GenerationRecord): string {
 	return `${servesFixture(record) ? FILES_PREFIX : LARGE_FILES_PREFIX}${record.fileId}.mp4`;
 }
 
-/** Deterministic price: 2100 credits per requested frame (81 frames unless set). */
+/**
+ * Deterministic price, the catalogue's (catalogue.ts): USD per second of output by resolution,
+ * seconds = frames / fps (81 and 16 unless set). At 480p and 16 fps: 2100 credits per frame.
+ */
 export function creditsUsed(body: JsonObject): number {
 	const frames = typeof body.num_frames === 'number' ? body.num_frames : 81;
-	return frames * 2100;
+	const fps = typeof body.frames_per_second === 'number' ? body.frames_per_second : 16;
+	const rate = USD_PER_SECOND[typeof body.resolution === 'string' ? body.resolution : '480p'] ?? USD_PER_SECOND['480p'];
+	return Math.round((frames / fps) * rate * CREDITS_PER_USD);
+}
+
+/** AI/ML API's rate: 2,000,000 credits per USD (its logs: 500000 credits = 0.25 USD). */
+export const CREDITS_PER_USD = 2_000_000;
+
+export function usdOf(credits: number): number {
+	return Math.round((credits / CREDITS_PER_USD) * 1e8) / 1e8;
+}
+
+/** What a generation is charged once completed (failed ones cost nothing). */
+export function chargedCredits(record: GenerationRecord): number {
+	return record.outcome === 'success' || record.outcome === 'completedNoVideo' ? creditsUsed(record.body) : 0;
 }
 
 function mergeOverride(response: JsonObject, override: unknown): JsonObject {
@@ -46,7 +64,8 @@ function mergeOverride(response: JsonObject, override: unknown): JsonObject {
 
 /** The poll body of a finished job, shaped by its outcome. fileBaseUrl: origin for video.url. */
 export function terminalResponse(record: GenerationRecord, fileBaseUrl: string): JsonObject {
-	const usage = { usage: { credits_used: creditsUsed(record.body) } };
+	const credits = creditsUsed(record.body);
+	const usage = { usage: { credits_used: credits, usd_spent: usdOf(credits) } };
 	const override = record.outcomeFault?.body;
 	switch (record.outcome) {
 		case 'jobError':
@@ -129,6 +148,7 @@ export interface NewGeneration {
 	queuedFraction: number;
 	videoSizeBytes: number;
 	now: number;
+	clientRequestId: string | null;
 }
 
 export class GenerationStore {
@@ -139,7 +159,7 @@ export class GenerationStore {
 	/** onCompleted fires when a job's completeAt arrives, polled or not. */
 	constructor(private readonly onCompleted: (id: string, atMs: number) => void) {}
 
-	create({ body, durationMs, queuedFraction, videoSizeBytes, now }: NewGeneration): GenerationRecord {
+	create({ body, durationMs, queuedFraction, videoSizeBytes, now, clientRequestId }: NewGeneration): GenerationRecord {
 		const fileId = crypto.randomUUID();
 		const duration = Math.max(0, durationMs);
 		const record: GenerationRecord = {
@@ -151,6 +171,7 @@ export class GenerationStore {
 			completeAt: now + Math.round(duration),
 			outcome: 'pending',
 			videoSizeBytes,
+			clientRequestId,
 		};
 		this.records.set(record.id, record);
 		this.byFileId.set(fileId, record);

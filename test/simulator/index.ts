@@ -59,6 +59,11 @@ export interface Simulator {
 	/** A snapshot of the request counters. */
 	counters(): SimulatorCounters;
 	readonly generations: Map<string, GenerationRecord>;
+	/**
+	 * A generation made earlier (not a POST of this test: no log entry, no counter), finished at
+	 * once; for the usage log (GET /v2/logs). createdAt defaults to now.
+	 */
+	addGeneration(generation: { clientRequestId: string | null; body?: Record<string, unknown>; createdAt?: number }): GenerationRecord;
 	/** Fires when a job reaches its completeAt, whether or not anyone polls (whatever its outcome). */
 	on(event: 'completed', listener: CompletedListener): void;
 	off(event: 'completed', listener: CompletedListener): void;
@@ -106,6 +111,17 @@ class RunningSimulator implements Simulator {
 
 	get generations(): Map<string, GenerationRecord> {
 		return this.state.generations.records;
+	}
+
+	addGeneration(generation: { clientRequestId: string | null; body?: Record<string, unknown>; createdAt?: number }): GenerationRecord {
+		return this.state.generations.create({
+			body: generation.body ?? { prompt: 'made earlier' },
+			durationMs: 0,
+			queuedFraction: 0,
+			videoSizeBytes: this.state.options.videoSizeBytes,
+			now: generation.createdAt ?? Date.now(),
+			clientRequestId: generation.clientRequestId,
+		});
 	}
 
 	addFault(rule: FaultRule): void {

@@ -15,6 +15,8 @@ export function defaultOptions(): ResolvedSimulatorOptions {
 		legacyStatuses: false,
 		videoSizeBytes: sampleVideoBytes().length,
 		seed: 1,
+		pricingKind: 'variants',
+		logsDelayMs: 0,
 	};
 }
 
@@ -45,6 +47,8 @@ const OPTION_CHECKS: Record<keyof SimulatorOptions, OptionCheck> = {
 	legacyStatuses: (value) => (typeof value === 'boolean' ? undefined : 'must be true or false'),
 	videoSizeBytes: isNumberAtLeast(1, true),
 	seed: isNumberAtLeast(0, true),
+	pricingKind: (value) => (['variants', 'fixed', 'variable', 'none'].includes(value as string) ? undefined : 'must be variants, fixed, variable or none'),
+	logsDelayMs: isNumberAtLeast(0),
 };
 
 /** Throws on an unknown option or a bad value; undefined values are left out. */

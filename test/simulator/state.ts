@@ -3,13 +3,14 @@ import { clearTimeout, events, setTimeout } from '../support/node';
 
 import { FaultEngine } from './faults';
 import { GenerationStore } from './generations';
+import { resetLogsRate } from './usageLog';
 import type { InputLogEntry } from './inputHost';
 import type { RequestLogEntry, ResolvedSimulatorOptions, SimulatorCounters } from './types';
 
 type Timer = ReturnType<typeof setTimeout>;
 
 function emptyCounters(): SimulatorCounters {
-	return { posts: 0, acceptedPosts: 0, gets: 0, getsByGeneration: {}, downloads: 0, billing: 0 };
+	return { posts: 0, acceptedPosts: 0, gets: 0, getsByGeneration: {}, downloads: 0, billing: 0, catalogue: 0, logs: 0 };
 }
 
 export class SimulatorState {
@@ -55,6 +56,7 @@ export class SimulatorState {
 		this.counters = emptyCounters();
 		this.faults.clear();
 		this.faults.reseed(this.options.seed);
+		resetLogsRate(this);
 		this.generations.clear();
 	}
 

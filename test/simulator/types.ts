@@ -3,7 +3,7 @@
 export type JsonObject = Record<string, unknown>;
 
 /** The API routes the simulator serves (control routes under /__sim/ are not among them). */
-export type Route = 'submit' | 'poll' | 'download' | 'billing';
+export type Route = 'submit' | 'poll' | 'download' | 'billing' | 'catalogue' | 'logs';
 
 /** Routes a fault rule can target; 'any' means every API route. */
 export type FaultRoute = Route | 'any';
@@ -93,6 +93,10 @@ export interface SimulatorOptions {
 	videoSizeBytes?: number;
 	/** Seeds the RNG behind probabilistic faults. Default 1. */
 	seed?: number;
+	/** The price the catalogue quotes: 'variants' (by resolution, default), 'fixed', 'variable', or 'none'. */
+	pricingKind?: 'variants' | 'fixed' | 'variable' | 'none';
+	/** How long after its request a generation shows in GET /v2/logs (the analytics pipeline). Default 0. */
+	logsDelayMs?: number;
 }
 
 export type ResolvedSimulatorOptions = Required<SimulatorOptions>;
@@ -127,6 +131,10 @@ export interface SimulatorCounters {
 	getsByGeneration: Record<string, number>;
 	downloads: number;
 	billing: number;
+	/** GET /v1/models. */
+	catalogue: number;
+	/** GET /v2/logs. */
+	logs: number;
 }
 
 /** 'pending' until the first poll that sees the job finished decides it. */
@@ -152,6 +160,8 @@ export interface GenerationRecord {
 	videoSizeBytes: number;
 	/** A mask sent as a data: URI, probed with ffprobe beside its source video (maskProbe.ts). */
 	maskProbe?: MaskProbe;
+	/** The X-Client-Request-Id the submit carried, when valid (an invalid one is dropped silently, as the API does). */
+	clientRequestId: string | null;
 }
 
 /** What ffprobe read of a mask or a source video. */

@@ -9,6 +9,7 @@ const operations: Record<string, (this: IExecuteFunctions) => Promise<INodeExecu
 	generate: video.generate.execute,
 	submit: video.submit.execute,
 	get: video.get.execute,
+	find: video.find.execute,
 };
 
 export async function router(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {

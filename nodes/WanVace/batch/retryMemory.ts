@@ -4,6 +4,7 @@ import type { IBinaryData, IDataObject, IExecuteFunctions, INode } from 'n8n-wor
 import { operationError } from '../errors';
 import type { InputReport } from '../inputs/checks';
 import { type GenerationResponse, statusKind } from '../job/response';
+import type { JobTrace } from '../job/cost';
 import { type GenerationJob, type JobState, generationIdOf, responseOf } from '../job/state';
 
 /** What one item got in an earlier try of the same node run. */
@@ -18,6 +19,8 @@ interface Remembered {
 	uncertainFailure?: string;
 	/** What the input checks found in that try: a restored job is not checked again. */
 	inputReport?: InputReport;
+	/** Its client request id, inference id, cost and estimate. */
+	trace?: JobTrace;
 }
 
 /**
@@ -28,6 +31,10 @@ interface Remembered {
  * away with it (WeakMap), so the memory is bounded by the executions in flight.
  */
 const earlierTries = new WeakMap<object, Map<number, Remembered>>();
+/** How many tries of this node run have started (Retry On Fail), by the same key. */
+const triesStarted = new WeakMap<object, number>();
+/** What the tries of this node run submitted so far (for Max Generations / Max Cost per Run). */
+const spentSoFar = new WeakMap<object, { generations: number; usd: number }>();
 
 function fingerprint(body: IDataObject): string {
 	return createHash('sha256').update(JSON.stringify(body)).digest('hex');
@@ -45,6 +52,8 @@ export class RetryMemory {
 		private readonly node: INode,
 		private readonly key: object,
 		private readonly items: Map<number, Remembered>,
+		/** This try's number, from 1. */
+		readonly attempt: number,
 	) {}
 
 	/** The memory of this node run; undefined when n8n will not retry it (Retry On Fail off). */
@@ -57,7 +66,9 @@ export class RetryMemory {
 			items = new Map();
 			earlierTries.set(key, items);
 		}
-		return new RetryMemory(ctx.getNode(), key, items);
+		const attempt = (triesStarted.get(key) ?? 0) + 1;
+		triesStarted.set(key, attempt);
+		return new RetryMemory(ctx.getNode(), key, items, attempt);
 	}
 
 	/**
@@ -78,6 +89,7 @@ export class RetryMemory {
 		}
 		if (!earlier.generationId) return undefined;
 		job.inputReport = earlier.inputReport;
+		job.trace = earlier.trace;
 		const { generationId, response } = earlier;
 		const completed = response !== undefined && statusKind(response.status) === 'completed';
 		if (completed && (!settings.downloadVideo || earlier.binary)) {
@@ -85,6 +97,16 @@ export class RetryMemory {
 		}
 		const now = Date.now();
 		return { phase: 'polling', generationId, response, deadline: now + settings.maxWaitMs, nextPollAt: now, failures: 0 };
+	}
+
+	/** Generations (and their estimated USD) submitted by earlier tries of this node run. */
+	get spent(): { generations: number; usd: number } {
+		return { ...(spentSoFar.get(this.key) ?? { generations: 0, usd: 0 }) };
+	}
+
+	addSpent(generations: number, usd: number): void {
+		const now = this.spent;
+		spentSoFar.set(this.key, { generations: now.generations + generations, usd: now.usd + usd });
 	}
 
 	/** Notes where every job ended, for the next try; forgets all when nothing failed. */
@@ -108,7 +130,7 @@ export class RetryMemory {
 			const response = responseOf(state);
 			if (generationFailed(response)) return undefined;
 			const byReference = state.phase === 'done' && state.binary?.id ? state.binary : undefined;
-			return { generationId, response, binary: byReference, inputReport: job.inputReport };
+			return { generationId, response, binary: byReference, inputReport: job.inputReport, trace: job.trace };
 		}
 		if (state.phase === 'failed' && state.uncertain) return { uncertainFailure: state.error.message };
 		return undefined;

@@ -2,13 +2,15 @@ import type { IExecuteFunctions, INode, INodeExecutionData } from 'n8n-workflow'
 import { sleep } from 'n8n-workflow';
 
 import { type RunSettings, readRunSettings } from '../descriptions/runOptions';
-import { type NodeFailure, asNodeFailure, errorItemJson, generationHint, operationError } from '../errors';
+import { type NodeFailure, asNodeFailure, generationHint, operationError } from '../errors';
 import { logReuse } from '../job/log';
-import { MASK_BINARY_PROPERTY, generationJson, outputItem } from '../job/output';
+import { jobOutputItem } from '../job/output';
 import { type GenerationJob, type JobState, type RunMode, type StepContext, dueAt, generationIdOf, isOpen, responseOf } from '../job/state';
 import { runStep } from '../job/step';
 import { type AimlApiTransport, createTransport } from '../transport';
 import { SLEEP_SLICE_MS, isCancelled } from '../transport/wait';
+import { applyEstimates, clientRequestIdOf, decideCaps, runExecutionId, spentBy } from './budget';
+import { cataloguePrice } from './catalogue';
 import { Limiter } from './limiter';
 import { RetryMemory } from './retryMemory';
 import { runsAsTool } from './toolRun';
@@ -30,6 +32,12 @@ export class GenerationBatch implements StepContext {
 	readonly limiter: Limiter;
 
 	private firstFailure?: GenerationJob;
+	/** Items a cap refused: failed, but the admitted ones still run; reported after them. */
+	private readonly capRefused: GenerationJob[] = [];
+	/** Items this try may submit (admitted by the caps). */
+	private readonly admitted = new Set<GenerationJob>();
+	/** The execution id, or a unique stand-in for a run without one (client request ids). */
+	readonly executionId: string;
 
 	private constructor(
 		readonly ctx: IExecuteFunctions,
@@ -40,6 +48,7 @@ export class GenerationBatch implements StepContext {
 		private readonly retryMemory: RetryMemory | undefined,
 	) {
 		this.limiter = new Limiter(settings.maxConcurrentRequests);
+		this.executionId = runExecutionId(ctx);
 	}
 
 	static async start(ctx: IExecuteFunctions): Promise<GenerationBatch> {
@@ -107,14 +116,37 @@ export class GenerationBatch implements StepContext {
 		const restored = this.retryMemory?.restore(job, { downloadVideo: this.downloadVideo, maxWaitMs: this.settings.maxWaitMs });
 		const reusedId = restored && generationIdOf(restored);
 		if (reusedId) logReuse(this.ctx, job.itemIndex, reusedId, this.transport.secrets);
-		return restored ?? { phase: 'toSubmit', attempts: 0, retryAt: now };
+		if (restored) return restored;
+		job.trace = { ...job.trace, clientRequestId: clientRequestIdOf(this.ctx, this.executionId, job.itemIndex, this.retryMemory?.attempt ?? 1) };
+		return { phase: 'toSubmit', attempts: 0, retryAt: now };
+	}
+
+	/** Estimates every item from the catalogue price (read only when something may be paid), then applies the caps. */
+	async priceAndCap(): Promise<void> {
+		const toSubmit = this.jobs.filter((job) => job.state.phase === 'toSubmit');
+		if (toSubmit.length === 0) return;
+		applyEstimates(this.jobs, await cataloguePrice(this.transport, this.executionId, this.settings.requestTimeoutMs));
+		if (this.settings.estimateOnly) return;
+		const refusals = decideCaps(this.node, toSubmit, this.settings, this.retryMemory?.spent ?? { generations: 0, usd: 0 });
+		for (const job of toSubmit) {
+			const error = refusals.get(job);
+			if (!error) this.admitted.add(job);
+			else this.capRefused.push(Object.assign(job, { state: { phase: 'failed', error } as const }));
+		}
 	}
 
 	/** Runs every job to its end (see drive), then notes where each ended for a Retry On Fail. */
 	async run(mode: RunMode): Promise<void> {
 		try {
 			await this.drive(mode);
+			// A cap's refusals stop the node only once the admitted items are done (and paid for).
+			if (this.capRefused.length > 0 && !this.continueOnFail) {
+				this.firstFailure ??= this.capRefused[0];
+				this.throwIfHalted();
+			}
 		} finally {
+			const spent = spentBy([...this.admitted]);
+			this.retryMemory?.addSpent(spent.generations, spent.usd);
 			this.retryMemory?.record(this.jobs);
 		}
 	}
@@ -240,29 +272,6 @@ export class GenerationBatch implements StepContext {
 
 	/** One output item per input item, in input order. */
 	outputItems(): INodeExecutionData[] {
-		return this.jobs.map((job) => {
-			const { state } = job;
-			const generationId = generationIdOf(state);
-			const response = responseOf(state);
-			if (state.phase === 'failed') {
-				return outputItem(
-					job.itemIndex,
-					errorItemJson(state.error, {
-						...(generationId ? { generationId } : {}),
-						...(response?.status ? { status: response.status } : {}),
-						...(response?.video?.url ? { videoUrl: response.video.url } : {}),
-					}),
-				);
-			}
-			const json = generationJson(generationId as string, response, job.request?.settings);
-			if (job.inputReport) json.inputs = job.inputReport.inputs;
-			if (job.inputReport?.warnings.length) json.inputWarnings = job.inputReport.warnings;
-			const video = state.phase === 'done' ? state.binary : undefined;
-			const mask = job.request?.drawnMask?.binary;
-			return outputItem(job.itemIndex, json, {
-				...(mask ? { [MASK_BINARY_PROPERTY]: mask } : {}),
-				...(video ? { [this.settings.binaryPropertyName]: video } : {}),
-			});
-		});
+		return this.jobs.map((job) => jobOutputItem(job, this.settings.binaryPropertyName));
 	}
 }

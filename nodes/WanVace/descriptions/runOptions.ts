@@ -12,6 +12,11 @@ export interface RunSettings {
 	maxConcurrentRequests: number;
 	requestTimeoutMs: number;
 	includeMaskInOutput: boolean;
+	/** 0: unlimited. */
+	maxGenerationsPerRun: number;
+	/** USD; 0: unlimited. */
+	maxCostPerRun: number;
+	estimateOnly: boolean;
 }
 
 interface RunSetting {
@@ -111,11 +116,46 @@ const RUN_SETTINGS: Record<keyof RunSettings, RunSetting> = {
 				'Longest time a single HTTP call (submit, status check) may take. Downloads use it as the idle timeout.',
 		},
 	},
+	maxGenerationsPerRun: {
+		property: {
+			displayName: 'Max Generations per Run',
+			name: 'maxGenerationsPerRun',
+			type: 'number',
+			placeholder: '0',
+			default: 0,
+			typeOptions: { minValue: 0, maxValue: 1_000_000, numberPrecision: 0 },
+			description:
+				'Most generations this node may submit in one execution, Retry On Fail tries included (0: unlimited). Decided before the first submission, in item order: the items past it are not submitted and fail with an error.',
+		},
+	},
+	maxCostPerRun: {
+		property: {
+			displayName: 'Max Cost per Run (USD)',
+			name: 'maxCostPerRun',
+			type: 'number',
+			placeholder: '0',
+			default: 0,
+			typeOptions: { minValue: 0, maxValue: 1_000_000, numberPrecision: 2 },
+			description:
+				"Most USD this node may spend in one execution, by the estimate from AI/ML API's price list, Retry On Fail tries included (0: unlimited). Items that would go past it are not submitted and fail; without an estimate nothing is submitted.",
+		},
+	},
+	estimateOnly: {
+		property: {
+			displayName: 'Estimate Only',
+			name: 'estimateOnly',
+			type: 'boolean',
+			default: false,
+			description:
+				"Whether to stop before paying: check the parameters and inputs, price every item from AI/ML API's price list, and output each item's estimate and the run's total, submitting nothing",
+		},
+	},
 };
 
 const SETTINGS_BY_OPERATION: Record<string, Array<keyof RunSettings>> = {
-	generate: ['checkInputs', 'downloadVideo', 'binaryPropertyName', 'includeMaskInOutput', 'pollIntervalMs', 'maxWaitMs', 'maxConcurrentRequests', 'requestTimeoutMs'],
-	submit: ['checkInputs', 'includeMaskInOutput', 'maxConcurrentRequests', 'requestTimeoutMs'],
+	generate: ['checkInputs', 'downloadVideo', 'binaryPropertyName', 'includeMaskInOutput', 'pollIntervalMs', 'maxWaitMs', 'maxConcurrentRequests', 'requestTimeoutMs', 'maxGenerationsPerRun', 'maxCostPerRun', 'estimateOnly'],
+	submit: ['checkInputs', 'includeMaskInOutput', 'maxConcurrentRequests', 'requestTimeoutMs', 'maxGenerationsPerRun', 'maxCostPerRun', 'estimateOnly'],
+	find: ['requestTimeoutMs'],
 	get: ['downloadVideo', 'binaryPropertyName', 'pollIntervalMs', 'maxWaitMs', 'maxConcurrentRequests', 'requestTimeoutMs'],
 };
 
@@ -157,7 +197,7 @@ export function readRunSettings(ctx: IExecuteFunctions): RunSettings {
 					description: `Set ${property.displayName} between ${range[0]} and ${range[1]} (default ${String(property.default)}).`,
 				});
 			}
-			settings[key] = key === 'maxConcurrentRequests' ? Math.floor(number) : number * (MS_PER_UNIT[key] ?? 1);
+			settings[key] = key === 'maxConcurrentRequests' || key === 'maxGenerationsPerRun' ? Math.floor(number) : number * (MS_PER_UNIT[key] ?? 1);
 		} else if (property.type === 'boolean') {
 			settings[key] = value === true || value === 'true';
 		} else {

@@ -31,9 +31,10 @@ function info(ctx: IExecuteFunctions, message: string, metadata: Record<string, 
 }
 
 /** A POST created this generation (it is being paid for). */
-export function logSubmission(ctx: IExecuteFunctions, itemIndex: number, generationId: string, secrets: readonly string[]): void {
+export function logSubmission(ctx: IExecuteFunctions, itemIndex: number, generationId: string, secrets: readonly string[], clientRequestId?: string): void {
 	const fields = where(ctx, itemIndex);
-	info(ctx, `Wan VACE: submitted generation ${generationId} (${origin(fields)})`, { generationId, ...fields }, secrets);
+	const tag = clientRequestId ? `, client request id ${clientRequestId}` : '';
+	info(ctx, `Wan VACE: submitted generation ${generationId} (${origin(fields)}${tag})`, { generationId, ...fields, ...(clientRequestId ? { clientRequestId } : {}) }, secrets);
 }
 
 /** Retry On Fail: an earlier try's generation is used again instead of a new POST. */

@@ -1,7 +1,10 @@
 import type { IBinaryData, IDataObject, INodeExecutionData } from 'n8n-workflow';
 
 import { MODEL_ID } from '../descriptions/apiParameters';
-import type { GenerationResponse } from './response';
+import { errorItemJson } from '../errors';
+import { type JobTrace, costJson, costOfAnswer } from './cost';
+import { type GenerationResponse, statusKind } from './response';
+import { type GenerationJob, generationIdOf, responseOf } from './state';
 
 function definedOnly(entries: IDataObject): IDataObject {
 	return Object.fromEntries(Object.entries(entries).filter(([, value]) => value !== undefined));
@@ -12,9 +15,11 @@ export function generationJson(
 	generationId: string,
 	response: GenerationResponse | undefined,
 	settings: IDataObject | undefined,
+	trace?: JobTrace,
 ): IDataObject {
 	const video = response?.video ?? undefined;
-	const usage = response?.meta?.usage ?? undefined;
+	const stated = trace?.finalCost === undefined && response && statusKind(response.status) === 'completed' ? costOfAnswer({}, response) : undefined;
+	const cost = costJson(stated ? { ...trace, finalCost: stated } : trace);
 	return definedOnly({
 		generationId,
 		status: response?.status,
@@ -23,7 +28,10 @@ export function generationJson(
 		contentType: video?.content_type,
 		fileSize: video?.file_size,
 		duration: video?.duration ?? response?.duration ?? undefined,
-		creditsUsed: usage?.credits_used ?? usage?.tokens_used,
+		creditsUsed: (cost.credits as number | null) ?? undefined,
+		clientRequestId: trace?.clientRequestId ?? null,
+		inferenceId: trace?.inferenceId ?? null,
+		cost,
 		model: MODEL_ID,
 		seed: settings?.seed,
 		video: (video as IDataObject | undefined) ?? null,
@@ -41,4 +49,31 @@ export function outputItem(itemIndex: number, json: IDataObject, binary?: Record
 		...(binary && Object.keys(binary).length > 0 ? { binary } : {}),
 		pairedItem: { item: itemIndex },
 	};
+}
+
+/** A job's output item: its result (with the video and the drawn mask as binaries), or its error. */
+export function jobOutputItem(job: GenerationJob, videoProperty: string): INodeExecutionData {
+	const { state } = job;
+	const generationId = generationIdOf(state);
+	const response = responseOf(state);
+	if (state.phase === 'failed') {
+		return outputItem(
+			job.itemIndex,
+			errorItemJson(state.error, {
+				...(generationId ? { generationId } : {}),
+				...(job.trace?.clientRequestId ? { clientRequestId: job.trace.clientRequestId } : {}),
+				...(response?.status ? { status: response.status } : {}),
+				...(response?.video?.url ? { videoUrl: response.video.url } : {}),
+			}),
+		);
+	}
+	const json = generationJson(generationId as string, response, job.request?.settings, job.trace);
+	if (job.inputReport) json.inputs = job.inputReport.inputs;
+	if (job.inputReport?.warnings.length) json.inputWarnings = job.inputReport.warnings;
+	const video = state.phase === 'done' ? state.binary : undefined;
+	const mask = job.request?.drawnMask?.binary;
+	return outputItem(job.itemIndex, json, {
+		...(mask ? { [MASK_BINARY_PROPERTY]: mask } : {}),
+		...(video ? { [videoProperty]: video } : {}),
+	});
 }

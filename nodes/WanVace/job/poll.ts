@@ -1,6 +1,7 @@
 import { generationHint, operationError } from '../errors';
 import { GENERATIONS_ENDPOINT, apiError, isTransient, summarizeFailure, toHttpFailure } from '../transport';
 import { isCancelled } from '../transport/wait';
+import { costOfAnswer } from './cost';
 import { type GenerationResponse, failureReason, parseGenerationResponse, statusKind } from './response';
 import { type GenerationJob, type JobState, type Polling, type RunMode, type StepContext, type Submitted, backoffMs } from './state';
 import { downloadTarget } from './videoFile';
@@ -12,13 +13,14 @@ export const MAX_CONSECUTIVE_POLL_FAILURES = 10;
 export async function pollGeneration(step: StepContext, job: GenerationJob, state: Polling, mode: RunMode): Promise<JobState> {
 	const { generationId } = state;
 	let raw: unknown;
+	let headers: Record<string, string>;
 	try {
-		raw = await step.transport.request({
+		({ body: raw, headers } = await step.transport.requestWithHeaders({
 			method: 'GET',
 			endpoint: GENERATIONS_ENDPOINT,
 			qs: { generation_id: generationId },
 			timeoutMs: step.settings.requestTimeoutMs,
-		});
+		}));
 	} catch (error) {
 		const failure = toHttpFailure(error);
 		if (failure.cancelled || isCancelled(step.signal)) return state;
@@ -37,7 +39,17 @@ export async function pollGeneration(step: StepContext, job: GenerationJob, stat
 	}
 	const response = parseGenerationResponse(raw);
 	if (!response) return retryLater(step, job, state, 'the API answered with a body that is not a generation status', undefined);
+	noteTrace(job, headers, response);
 	return applyStatus(step, job, { ...state, failures: 0 }, response, mode === 'submitOnly' ? 'lookUpOnce' : mode);
+}
+
+/** The inference id, and the final cost once the generation has completed (the charge is recorded then). */
+function noteTrace(job: GenerationJob, headers: Record<string, string>, response: GenerationResponse): void {
+	const inferenceId = headers['x-inference-id']?.trim();
+	const completed = statusKind(response.status) === 'completed';
+	const finalCost = completed ? costOfAnswer(headers, response) : undefined;
+	if (!inferenceId && !finalCost) return;
+	job.trace = { ...job.trace, ...(inferenceId ? { inferenceId } : {}), ...(finalCost ? { finalCost } : {}) };
 }
 
 function retryLater(step: StepContext, job: GenerationJob, state: Polling, problem: string, retryAfterMs: number | undefined): JobState {

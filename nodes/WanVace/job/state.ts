@@ -4,6 +4,7 @@ import type { RunSettings } from '../descriptions/runOptions';
 import type { NodeFailure } from '../errors';
 import type { InputReport } from '../inputs/checks';
 import type { GenerationRequest } from '../request/body';
+import type { JobTrace } from './cost';
 import type { AimlApiTransport } from '../transport';
 import type { GenerationResponse } from './response';
 import type { DownloadTarget } from './videoFile';
@@ -78,6 +79,8 @@ export interface GenerationJob {
 	readonly itemIndex: number;
 	request?: GenerationRequest;
 	inputReport?: InputReport;
+	/** Client request id, inference id, cost and estimate. */
+	trace?: JobTrace;
 	state: JobState;
 }
 

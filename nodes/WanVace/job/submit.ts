@@ -1,6 +1,8 @@
 import { operationError } from '../errors';
+import { CLIENT_REQUEST_ID_HEADER } from '../request/clientRequestId';
 import { type HttpFailure, GENERATIONS_ENDPOINT, apiError, isSafeToResubmit, toHttpFailure } from '../transport';
 import { isCancelled } from '../transport/wait';
+import { costOfAnswer } from './cost';
 import { logSubmission } from './log';
 import { parseGenerationResponse } from './response';
 import { type GenerationJob, type JobState, type StepContext, type ToSubmit, backoffMs } from './state';
@@ -23,14 +25,17 @@ export function submitAttemptsAllowed(failure: HttpFailure): number {
 export async function submitGeneration(step: StepContext, job: GenerationJob, state: ToSubmit): Promise<JobState> {
 	const attempts = state.attempts + 1;
 	const firstAttemptAt = state.firstAttemptAt ?? Date.now();
+	const clientRequestId = job.trace?.clientRequestId;
 	let raw: unknown;
+	let headers: Record<string, string>;
 	try {
-		raw = await step.transport.request({
+		({ body: raw, headers } = await step.transport.requestWithHeaders({
 			method: 'POST',
 			endpoint: GENERATIONS_ENDPOINT,
 			body: job.request?.body,
+			...(clientRequestId ? { headers: { [CLIENT_REQUEST_ID_HEADER]: clientRequestId } } : {}),
 			timeoutMs: step.settings.requestTimeoutMs,
-		});
+		}));
 	} catch (error) {
 		const failure = toHttpFailure(error);
 		if (failure.cancelled || isCancelled(step.signal)) return { phase: 'interrupted' };
@@ -67,6 +72,11 @@ export async function submitGeneration(step: StepContext, job: GenerationJob, st
 			}),
 		};
 	}
-	logSubmission(step.ctx, job.itemIndex, generationId, step.transport.secrets);
+	job.trace = {
+		...job.trace,
+		inferenceId: headers['x-inference-id']?.trim() || generationId,
+		submitCost: costOfAnswer(headers, response),
+	};
+	logSubmission(step.ctx, job.itemIndex, generationId, step.transport.secrets, clientRequestId);
 	return { phase: 'submitted', generationId, response };
 }

@@ -8,13 +8,37 @@ export * from './httpFailure';
 export const CREDENTIAL_TYPE = 'aimlApi';
 export const DEFAULT_BASE_URL = 'https://api.aimlapi.com';
 export const GENERATIONS_ENDPOINT = '/v2/video/generations';
+/** The model catalogue, with prices (?id=<model>&include=pricing). */
+export const CATALOGUE_ENDPOINT = '/v1/models';
+/** The usage log: one row per request, with its ids and cost. */
+export const LOGS_ENDPOINT = '/v2/logs';
 
 export interface ApiRequest {
 	method: IHttpRequestMethods;
 	endpoint: string;
 	body?: IDataObject;
 	qs?: IDataObject;
+	/** Extra request headers (X-Client-Request-Id); never the Authorization header. */
+	headers?: Record<string, string>;
 	timeoutMs: number;
+}
+
+/** An answer with its headers (names lower-cased): x-inference-id, the cost headers. */
+export interface ApiResponse {
+	status?: number;
+	body: unknown;
+	headers: Record<string, string>;
+}
+
+function lowerCaseHeaders(raw: unknown): Record<string, string> {
+	if (typeof raw !== 'object' || raw === null) return {};
+	const headers: Record<string, string> = {};
+	for (const [name, value] of Object.entries(raw as Record<string, unknown>)) {
+		if (typeof value === 'string') headers[name.toLowerCase()] = value;
+		else if (Array.isArray(value) && typeof value[0] === 'string') headers[name.toLowerCase()] = value[0];
+		else if (typeof value === 'number') headers[name.toLowerCase()] = String(value);
+	}
+	return headers;
 }
 
 /** Owns the base URL and the authentication of every call to AI/ML API. */
@@ -23,6 +47,8 @@ export interface AimlApiTransport {
 	/** Values that must never appear in an error, log line or output (the API key). */
 	readonly secrets: readonly string[];
 	request(request: ApiRequest): Promise<unknown>;
+	/** The same call, answering with the response headers too. */
+	requestWithHeaders(request: ApiRequest): Promise<ApiResponse>;
 }
 
 /** Normalizes the credential's base URL; undefined when it is not an http(s) URL. */
@@ -52,20 +78,29 @@ export async function createTransport(ctx: IExecuteFunctions): Promise<AimlApiTr
 			secrets,
 		});
 	}
+	const send = async ({ method, endpoint, body, qs, headers, timeoutMs }: ApiRequest, returnFullResponse: boolean): Promise<unknown> =>
+		await ctx.helpers.httpRequestWithAuthentication.call(ctx, CREDENTIAL_TYPE, {
+			method,
+			url: `${baseUrl}${endpoint}`,
+			body,
+			qs,
+			...(headers ? { headers } : {}),
+			json: true,
+			timeout: timeoutMs,
+			abortSignal: ctx.getExecutionCancelSignal(),
+			sendCredentialsOnCrossOriginRedirect: false,
+			...(returnFullResponse ? { returnFullResponse: true } : {}),
+		});
 	return {
 		baseUrl,
 		secrets,
-		async request({ method, endpoint, body, qs, timeoutMs }: ApiRequest): Promise<unknown> {
-			return await ctx.helpers.httpRequestWithAuthentication.call(ctx, CREDENTIAL_TYPE, {
-				method,
-				url: `${baseUrl}${endpoint}`,
-				body,
-				qs,
-				json: true,
-				timeout: timeoutMs,
-				abortSignal: ctx.getExecutionCancelSignal(),
-				sendCredentialsOnCrossOriginRedirect: false,
-			});
+		async request(request: ApiRequest): Promise<unknown> {
+			return await send(request, false);
+		},
+		async requestWithHeaders(request: ApiRequest): Promise<ApiResponse> {
+			const full = (await send(request, true)) as { statusCode?: unknown; body?: unknown; headers?: unknown } | undefined;
+			const status = typeof full?.statusCode === 'number' ? full.statusCode : undefined;
+			return { status, body: full?.body, headers: lowerCaseHeaders(full?.headers) };
 		},
 	};
 }

@@ -17,7 +17,8 @@ describe("generation log lines (n8n's logger)", () => {
 		[...sim.generations.values()].forEach((generation) => {
 			const [line] = linesWith(`Wan VACE: submitted generation ${generation.id}`);
 			const itemIndex = items.findIndex((item) => item.json.prompt === generation.body.prompt);
-			expect(line).toMatch(new RegExp(`\\(item ${itemIndex}, execution test-\\d+, workflow "test" \\(wf-test\\), node "Wan VACE Inpaint"\\)$`));
+			expect(line).toMatch(new RegExp(`\\(item ${itemIndex}, execution test-\\d+, workflow "test" \\(wf-test\\), node "Wan VACE Inpaint", client request id n8n:wf-test:test-\\d+:[0-9a-f]{8}:${itemIndex}:1\\)$`));
+			expect(line).toContain(`client request id ${generation.clientRequestId}`);
 			expect(line).not.toContain(VIDEO_URL);
 		});
 		expect(result.error).toBeUndefined();

@@ -18,10 +18,10 @@ describe('Wan VACE Inpaint description', () => {
 		}
 	});
 
-	it('offers Generate (default), Submit and Get on the Video resource', () => {
+	it('offers Generate (default), Submit, Get and Find Generations on the Video resource', () => {
 		const operation = description.properties.find((property) => property.name === 'operation');
 		expect(operation?.default).toBe('generate');
-		expect(operation?.options?.map((option) => ('value' in option ? option.value : ''))).toEqual(['generate', 'get', 'submit']);
+		expect(operation?.options?.map((option) => ('value' in option ? option.value : ''))).toEqual(['find', 'generate', 'get', 'submit']);
 	});
 
 	it('uses the AI/ML API credential', () => {

@@ -64,7 +64,9 @@ export function fakeContext(options: FakeContextOptions = {}): FakeContext {
 		helpers: {
 			httpRequestWithAuthentication: async (_credential: string, request: IHttpRequestOptions) => {
 				apiRequests.push(request);
-				return await (options.api ?? unexpected('a request to AI/ML API'))(request);
+				const answer = await (options.api ?? unexpected('a request to AI/ML API'))(request);
+				if (!request.returnFullResponse) return answer instanceof FullResponse ? answer.body : answer;
+				return answer instanceof FullResponse ? { ...answer } : { body: answer, headers: {}, statusCode: 200 };
 			},
 			httpRequest: async (request: IHttpRequestOptions) => await (options.http ?? unexpected('a plain HTTP request'))(request),
 			getBinaryDataBuffer: async (_itemIndex: number, property: string) => {
@@ -75,6 +77,15 @@ export function fakeContext(options: FakeContextOptions = {}): FakeContext {
 		},
 	};
 	return { ctx: ctx as unknown as IExecuteFunctions, logged, apiRequests };
+}
+
+/** An answer with response headers (what n8n's helpers return with returnFullResponse). */
+export class FullResponse {
+	readonly statusCode = 200;
+	constructor(
+		readonly body: unknown,
+		readonly headers: Record<string, string>,
+	) {}
 }
 
 /** What `this.helpers.httpRequest*` throws for an HTTP error status (as n8n's helpers do). */

@@ -4,6 +4,7 @@ import { updateDisplayOptions } from 'n8n-workflow';
 import { apiOptionsCollection, generationInputProperties } from '../../descriptions/properties';
 import { runOptionsCollection } from '../../descriptions/runOptions';
 import { GenerationBatch } from '../../batch/scheduler';
+import { estimateOnlyItems } from '../../batch/estimateOnly';
 import { prepareGenerations } from './prepareGenerations';
 
 const displayOptions: IDisplayOptions = { show: { resource: ['video'], operation: ['generate'] } };
@@ -18,6 +19,7 @@ export const description: INodeProperties[] = updateDisplayOptions(displayOption
 export async function execute(this: IExecuteFunctions): Promise<INodeExecutionData[]> {
 	const batch = await GenerationBatch.start(this);
 	const checks = await prepareGenerations(this, batch);
+	if (batch.settings.estimateOnly) return checks.addWarningHints(estimateOnlyItems(batch.jobs));
 	await batch.run('untilFinished');
 	return checks.addWarningHints(batch.outputItems());
 }

@@ -1,10 +1,11 @@
 import type { INodeProperties } from 'n8n-workflow';
 
+import * as find from './find.operation';
 import * as generate from './generate.operation';
 import * as get from './get.operation';
 import * as submit from './submit.operation';
 
-export { generate, get, submit };
+export { find, generate, get, submit };
 
 export const description: INodeProperties[] = [
 	{
@@ -14,6 +15,12 @@ export const description: INodeProperties[] = [
 		noDataExpression: true,
 		displayOptions: { show: { resource: ['video'] } },
 		options: [
+			{
+				name: 'Find Generations',
+				value: 'find',
+				action: 'Find generations',
+				description: "List this model's generations from AI/ML API's usage log, e.g. those of an execution that died, ready for Get",
+			},
 			{
 				name: 'Generate',
 				value: 'generate',
@@ -38,4 +45,5 @@ export const description: INodeProperties[] = [
 	...generate.description,
 	...submit.description,
 	...get.description,
+	...find.description,
 ];

@@ -22,5 +22,6 @@ export async function prepareGenerations(ctx: IExecuteFunctions, batch: Generati
 			if (job.request) job.inputReport = withDrawnMask(await checks.check(job.itemIndex, job.request), job.request);
 		},
 	);
+	await batch.priceAndCap();
 	return checks;
 }

@@ -2,7 +2,7 @@ import { readRunSettings } from '../../../../nodes/WanVace/descriptions/runOptio
 import { submitGeneration } from '../../../../nodes/WanVace/job/submit';
 import { type GenerationJob, type StepContext, backoffMs } from '../../../../nodes/WanVace/job/state';
 import { createTransport } from '../../../../nodes/WanVace/transport';
-import { FAKE_API_KEY, type FakeContextOptions, fakeContext, httpError } from '../fakeContext';
+import { FAKE_API_KEY, type FakeContextOptions, FullResponse, fakeContext, httpError } from '../fakeContext';
 
 const NOW = 1_700_000_000_000;
 
@@ -102,5 +102,18 @@ describe('submitGeneration', () => {
 			throw Object.assign(new Error('canceled'), { code: 'ERR_CANCELED', name: 'CanceledError' });
 		});
 		expect(await submitGeneration(step, job(), toSubmit)).toEqual({ phase: 'interrupted' });
+	});
+});
+
+describe('submitGeneration: tracing and cost', () => {
+	it('sends the job\'s client request id, keeps the inference id and the submit answer\'s cost (not final), and logs the id', async () => {
+		const { step, fake } = await stepWith(async () => new FullResponse({ id: 'gen-7', status: 'queued' }, { 'x-inference-id': 'gen-7', 'x-aimlapi-credits-used': '170100', 'x-aimlapi-usd-spent': '0.08505' }));
+		const traced = { ...job(), trace: { clientRequestId: 'n8n:wf-1:exec-1:0a1b2c3d:2:1' } };
+		await submitGeneration(step, traced, toSubmit);
+		expect(fake.apiRequests[0].headers).toEqual({ 'X-Client-Request-Id': 'n8n:wf-1:exec-1:0a1b2c3d:2:1' });
+		expect(fake.apiRequests[0].returnFullResponse).toBe(true);
+		expect(traced.trace).toEqual({ clientRequestId: 'n8n:wf-1:exec-1:0a1b2c3d:2:1', inferenceId: 'gen-7', submitCost: { credits: 170100, usd: 0.08505 } });
+		expect(fake.logged[0].message).toContain('client request id n8n:wf-1:exec-1:0a1b2c3d:2:1');
+		expect(fake.logged[0].meta).toMatchObject({ clientRequestId: 'n8n:wf-1:exec-1:0a1b2c3d:2:1' });
 	});
 });
