@@ -102,6 +102,21 @@ describe('the n8n editor with Wan VACE Inpaint installed', () => {
 				await editor().selectOption('maskSource', 'URL');
 				await editor().parameter('maskUrl').waitFor();
 
+				// Regions: the node draws the mask; fields or JSON, then Invert and Grow.
+				await editor().selectOption('maskSource', 'Regions');
+				await editor().parameter('maskRegionsInput').waitFor();
+				expect(await visible('maskUrl')).toBe(false);
+				expect(await visible('maskInvert')).toBe(true);
+				expect(await visible('maskGrow')).toBe(true);
+				expect(await visible('maskRegions')).toBe(true);
+				expect(await visible('maskRegionsJson')).toBe(false);
+				await editor().selectOption('maskRegionsInput', 'JSON');
+				await editor().parameter('maskRegionsJson').waitFor();
+				expect(await visible('maskRegions')).toBe(false);
+				await session.docsScreenshot('node-mask-regions.png', editor().ndv());
+				await editor().selectOption('maskSource', 'URL');
+				await editor().parameter('maskUrl').waitFor();
+
 				await editor().selectOption('maskType', 'Mask Image');
 				await editor().selectOption('maskType', 'Mask Video');
 			});

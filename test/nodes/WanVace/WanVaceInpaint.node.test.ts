@@ -24,6 +24,17 @@ describe('Wan VACE Inpaint description', () => {
 		expect(operation?.options?.map((option) => ('value' in option ? option.value : ''))).toEqual(['find', 'generate', 'get', 'submit']);
 	});
 
+	it('shows every parameter for one operation only, and each name once per operation', () => {
+		const operations = (description.properties.find((property) => property.name === 'operation')?.options ?? []).map((option) => ('value' in option ? String(option.value) : ''));
+		const rest = description.properties.filter((property) => property.name !== 'resource' && property.name !== 'operation');
+		expect(rest.filter((property) => property.displayOptions?.show?.operation?.length !== 1).map((property) => property.name)).toEqual([]);
+		for (const operation of operations) {
+			const names = rest.filter((property) => property.displayOptions?.show?.operation?.[0] === operation).map((property) => property.name);
+			expect(names.filter((name, index) => names.indexOf(name) !== index)).toEqual([]);
+			expect(names).toContain('runOptions');
+		}
+	});
+
 	it('uses the AI/ML API credential', () => {
 		expect(description.credentials).toEqual([{ name: 'aimlApi', required: true }]);
 	});

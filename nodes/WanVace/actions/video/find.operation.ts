@@ -1,4 +1,5 @@
 import type { IDataObject, IDisplayOptions, IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
+import { updateDisplayOptions } from 'n8n-workflow';
 
 import { readUsageLog } from '../../batch/usageLog';
 import { MODEL_ID } from '../../descriptions/apiParameters';
@@ -8,12 +9,12 @@ import { generationsFromRows } from '../../request/logRows';
 import { createTransport } from '../../transport';
 
 const displayOptions: IDisplayOptions = { show: { resource: ['video'], operation: ['find'] } };
-const show = (extra: IDataObject): IDisplayOptions => ({ show: { ...displayOptions.show, ...extra } as IDisplayOptions['show'] });
+const show = (conditions: IDataObject): IDisplayOptions => ({ show: conditions as IDisplayOptions['show'] });
 
 /** The longest window the usage log accepts. */
 export const MAX_WINDOW_DAYS = 92;
 
-export const description: INodeProperties[] = [
+const properties: INodeProperties[] = [
 	{
 		displayName: 'Window',
 		name: 'window',
@@ -24,7 +25,6 @@ export const description: INodeProperties[] = [
 		],
 		default: 'lastHours',
 		description: "Which requests of AI/ML API's usage log to look through (at most 92 days)",
-		displayOptions,
 	},
 	{
 		displayName: 'Last Hours',
@@ -49,7 +49,6 @@ export const description: INodeProperties[] = [
 		],
 		default: 'execution',
 		description: 'Whose generations to list. The last two match on the client request ID this node sends with each submission; rows without one never match.',
-		displayOptions,
 	},
 	{
 		displayName: 'Workflow ID',
@@ -82,10 +81,11 @@ export const description: INodeProperties[] = [
 		],
 		default: 'any',
 		description: "The request's outcome in the usage log (a failed one cost nothing)",
-		displayOptions,
 	},
 	runOptionsCollection('find'),
 ];
+
+export const description = updateDisplayOptions(displayOptions, properties);
 
 function windowQuery(ctx: IExecuteFunctions): IDataObject {
 	if (ctx.getNodeParameter('window', 0, 'lastHours') === 'lastHours') {
