@@ -103,19 +103,23 @@ describe('the n8n editor with Wan VACE Inpaint installed', () => {
 				await editor().parameter('maskUrl').waitFor();
 
 				// Regions: the node draws the mask; fields or JSON, then Invert and Grow.
+				const addRegion = editor().ndv().getByText('Add Region', { exact: true });
 				await editor().selectOption('maskSource', 'Regions');
-				await editor().parameter('maskRegionsInput').waitFor();
-				expect(await visible('maskUrl')).toBe(false);
-				expect(await visible('maskInvert')).toBe(true);
-				expect(await visible('maskGrow')).toBe(true);
-				expect(await visible('maskRegions')).toBe(true);
-				expect(await visible('maskRegionsJson')).toBe(false);
-				await editor().selectOption('maskRegionsInput', 'JSON');
-				await editor().parameter('maskRegionsJson').waitFor();
-				expect(await visible('maskRegions')).toBe(false);
-				await session.docsScreenshot('node-mask-regions.png', editor().ndv());
-				await editor().selectOption('maskSource', 'URL');
-				await editor().parameter('maskUrl').waitFor();
+				try {
+					await editor().parameter('maskRegionsInput').waitFor();
+					expect(await visible('maskUrl')).toBe(false);
+					expect(await visible('maskInvert')).toBe(true);
+					expect(await visible('maskGrow')).toBe(true);
+					await addRegion.waitFor();
+					expect(await visible('maskRegionsJson')).toBe(false);
+					await editor().selectOption('maskRegionsInput', 'JSON');
+					await editor().parameter('maskRegionsJson').waitFor();
+					expect(await addRegion.isVisible()).toBe(false);
+					await session.docsScreenshot('node-mask-regions.png', editor().ndv());
+				} finally {
+					await editor().selectOption('maskSource', 'URL');
+					await editor().parameter('maskUrl').waitFor();
+				}
 
 				await editor().selectOption('maskType', 'Mask Image');
 				await editor().selectOption('maskType', 'Mask Video');
