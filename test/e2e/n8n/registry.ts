@@ -22,6 +22,8 @@ const READY_TIMEOUT_MS = 60_000;
 export interface PublishOptions {
 	/** The version written into the temp copy's package.json (the repository is never touched). */
 	version: string;
+	/** The dist-tag (default `latest`). */
+	tag?: string;
 	/** Changes the unpacked copy before it is published (a marker, a broken `n8n` block…). */
 	edit?: (packageDir: string) => Promise<void>;
 }
@@ -122,7 +124,7 @@ export async function startRegistry(): Promise<LocalRegistry> {
 			await opts.edit?.(packageDir);
 			// The copy holds only what `npm pack` put in the tarball, so npm publish packs the same
 			// files again. Its lifecycle scripts are the repository's and ran before the pack.
-			await npm(root, ['publish', packageDir, '--registry', `${url}/`, '--ignore-scripts', '--tag', 'latest'], work);
+			await npm(root, ['publish', packageDir, '--registry', `${url}/`, '--ignore-scripts', '--tag', opts.tag ?? 'latest'], work);
 			await fsp.rm(work, { recursive: true, force: true });
 		},
 		async packument(name = PACKAGE_NAME) {
