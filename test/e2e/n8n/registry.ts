@@ -12,6 +12,7 @@
  *   await registry.stop();
  */
 import { delay, fsp, os, path, process, repoRoot } from '../../support/node';
+import { guardPath } from '../../support/process-guard';
 import { type ManagedProcess, assertCommand, freePort, httpRequest, runCommand, spawnManaged, tail } from './process';
 import { type Service, serviceWhenReady, waitForPort } from './services';
 import { PACKAGE_NAME } from './types';
@@ -79,6 +80,8 @@ async function npm(root: string, args: string[], cwd: string): Promise<void> {
 /** Verdaccio on a free loopback port, storage in a temp folder. */
 export async function startRegistry(): Promise<LocalRegistry> {
 	const root = await fsp.mkdtemp(path.join(os.tmpdir(), 'wan-vace-registry-'));
+	// Removed by the process guard if the test process dies before stop().
+	const unguardRoot = guardPath(root);
 	const configFile = path.join(root, 'config.yaml');
 	await fsp.writeFile(configFile, config(root));
 	const port = await freePort();
@@ -103,7 +106,7 @@ export async function startRegistry(): Promise<LocalRegistry> {
 	};
 	// serviceWhenReady stops the *current* process and removes the folder.
 	const current = { stop: async () => await proc.stop(), output: () => proc.output() } as ManagedProcess;
-	const service = await serviceWhenReady(current, root, port, ready);
+	const service = await serviceWhenReady(current, root, unguardRoot, port, ready);
 
 	return {
 		...service,
