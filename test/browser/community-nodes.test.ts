@@ -60,11 +60,12 @@ describe('Settings → Community Nodes in the editor: install, update, uninstall
 	}
 
 	const card = () => editor.byId('community-package-card').filter({ hasText: PACKAGE_NAME });
+	/** The empty state's button, or the header's once a package is installed (as n8n's own page object finds them). */
+	const installButton = () => editor.byId('action-box').getByRole('button').or(editor.page.getByRole('button', { name: 'Install', exact: true })).first();
 
 	async function openCommunityNodes(): Promise<void> {
 		await editor.page.goto(`${setup.server.baseUrl}/settings/community-nodes`);
-		// The empty state's button, or the installed package's card (the title is not a heading).
-		await editor.page.getByRole('button', { name: 'Install a community node' }).or(card()).first().waitFor();
+		await installButton().or(card()).first().waitFor();
 	}
 
 	async function searchPanel(word: string): Promise<string[]> {
@@ -79,8 +80,8 @@ describe('Settings → Community Nodes in the editor: install, update, uninstall
 		async () => {
 			await step('install', async () => {
 				await openCommunityNodes();
-				await editor.page.getByRole('button', { name: 'Install a community node' }).click();
-				await editor.byId('package-name-input').locator('input').fill(PACKAGE_NAME);
+				await installButton().click();
+				await editor.byId('communityPackageInstall-modal').locator('input').first().fill(PACKAGE_NAME);
 				await editor.byId('user-agreement-checkbox').click();
 				await docsScreenshot('community-nodes-install.png');
 				await editor.byId('install-community-package-button').click();
@@ -100,7 +101,7 @@ describe('Settings → Community Nodes in the editor: install, update, uninstall
 				await setup.registry.publish(setup.tarball, { version: V2, edit: describeBuild(`build ${V2}`) });
 				await openCommunityNodes();
 				await card().getByRole('button', { name: 'Update' }).click();
-				await editor.page.getByRole('button', { name: 'Confirm update' }).click();
+				await editor.byId('communityPackageManageConfirm-modal').getByRole('button', { name: 'Confirm update' }).click();
 				await eventually(async () => await card().innerText(), (text) => text.includes(`v${V2}`), 'the updated package card', 120_000);
 				await waitForDescription(setup.server, WAN_VACE_NODE_TYPE, (description) => (description ?? '').endsWith(`[build ${V2}]`));
 			});
@@ -111,8 +112,8 @@ describe('Settings → Community Nodes in the editor: install, update, uninstall
 			await step('uninstall', async () => {
 				await openCommunityNodes();
 				await card().getByTestId('action-toggle').click();
-				await editor.page.getByText('Uninstall package', { exact: true }).click();
-				await editor.page.getByRole('button', { name: 'Confirm uninstall' }).click();
+				await editor.byId('action-uninstall').click();
+				await editor.byId('communityPackageManageConfirm-modal').getByRole('button', { name: 'Confirm uninstall' }).click();
 				await card().waitFor({ state: 'detached', timeout: 120_000 });
 				expect(await new CommunityNodes(setup.server).list()).toEqual([]);
 				expect(await searchPanel('wan')).not.toContain(NODE_DISPLAY_NAME);

@@ -67,6 +67,15 @@ describe(`Community Nodes: install, update, uninstall from a registry (n8n ${N8N
 
 	afterAll(async () => await setup?.dispose(), 120_000);
 
+	/**
+	 * Stops the registry and empties the npm cache n8n's npm uses: with a cache, npm falls back to
+	 * what it fetched before (a version installed earlier installs again with the registry down).
+	 */
+	async function registryDown(): Promise<void> {
+		await registry().pause();
+		await fsp.rm(n8n().env.npm_config_cache, { recursive: true, force: true });
+	}
+
 	/** Starts every test from an n8n without the package and the registry up. */
 	beforeEach(async () => {
 		await registry().start();
@@ -142,7 +151,7 @@ describe(`Community Nodes: install, update, uninstall from a registry (n8n ${N8N
 		'fails cleanly when the registry is down during the install, and installs once it is back',
 		async () => {
 			const watch = stopwatch('registry down at install');
-			await registry().pause();
+			await registryDown();
 			const message = await watch.step('install (registry down)', async () => await nodes.failure(nodes.install()));
 			expect(await nodes.list()).toEqual([]);
 			// Nothing installed: at most the empty folder n8n makes before npm runs.
@@ -162,7 +171,7 @@ describe(`Community Nodes: install, update, uninstall from a registry (n8n ${N8N
 		async () => {
 			const watch = stopwatch('registry down at update');
 			await nodes.install(V1);
-			await registry().pause();
+			await registryDown();
 			const listed = await watch.step('update check (registry down)', async () => await nodes.find());
 			expect(listed).toMatchObject({ installedVersion: V1, ...loaded });
 			const message = await watch.step('update (registry down)', async () => await nodes.failure(nodes.update(isN8n1(N8N_VERSION) ? undefined : V2)));
