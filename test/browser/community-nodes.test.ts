@@ -60,12 +60,13 @@ describe('Settings → Community Nodes in the editor: install, update, uninstall
 	}
 
 	const card = () => editor.byId('community-package-card').filter({ hasText: PACKAGE_NAME });
-	/** The empty state's button, or the header's once a package is installed (as n8n's own page object finds them). */
-	const installButton = () => editor.byId('action-box').getByRole('button').or(editor.page.getByRole('button', { name: 'Install', exact: true })).first();
+	/** The empty state's "Install a community node", or the header's "Install" once a package is installed. */
+	const installButton = () => editor.page.getByRole('button', { name: /^Install( a community node)?$/ }).first();
 
 	async function openCommunityNodes(): Promise<void> {
 		await editor.page.goto(`${setup.server.baseUrl}/settings/community-nodes`);
-		await installButton().or(card()).first().waitFor();
+		// The settings page loads its own bundle on the first visit: slow on a busy machine.
+		await installButton().or(card()).first().waitFor({ timeout: 60_000 });
 	}
 
 	async function searchPanel(word: string): Promise<string[]> {
@@ -87,6 +88,7 @@ describe('Settings → Community Nodes in the editor: install, update, uninstall
 				await editor.byId('install-community-package-button').click();
 				await card().waitFor({ timeout: 120_000 });
 				await eventually(async () => await card().innerText(), (text) => text.includes(`v${V1}`) && text.includes(NODE_DISPLAY_NAME), 'the package card');
+				await editor.byId('communityPackageInstall-modal').waitFor({ state: 'hidden' });
 				await docsScreenshot('community-nodes-installed.png');
 				expect(footprint(setup.n8n).packages).toEqual([PACKAGE_NAME]);
 			});
