@@ -5,7 +5,8 @@
 #   integration  the built node in n8n-core's engine against the simulator; ffmpeg decodes masks
 #   e2e          real n8n 2.x (and its queue mode with PostgreSQL and Redis)
 #   browser      the real editor in Chromium
-#   e2e on 1.x   the example suite again on the maintained n8n 1.x line (N8N1_VERSION)
+#   e2e on 1.x   the example suite and the Community Nodes install again on the maintained
+#                n8n 1.x line (N8N1_VERSION)
 # Each tier installs what it needs first (apt-get packages, n8n into the cache), not inside a
 # test's timeout. Extra arguments go to jest instead, e.g. `bash scripts/test.sh test/integration/reliability`.
 set -euo pipefail
@@ -41,5 +42,5 @@ bash scripts/ensure-chromium.sh >/dev/null
 tier browser
 N8N1_VERSION="${N8N1_VERSION:-1.123.81}"
 N8N_VERSION="$N8N1_VERSION" bash scripts/ensure-n8n.sh >/dev/null
-echo "test: the example suite on n8n $N8N1_VERSION" >&2
-N8N_VERSION="$N8N1_VERSION" npx jest test/e2e/examples.test.ts --selectProjects e2e
+echo "test: the example suite and the Community Nodes install on n8n $N8N1_VERSION" >&2
+N8N_VERSION="$N8N1_VERSION" npx jest test/e2e/examples.test.ts test/e2e/community-packages.test.ts --selectProjects e2e

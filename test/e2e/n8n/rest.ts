@@ -53,15 +53,15 @@ export class RestClient {
 		return JSON.parse(text) as T;
 	}
 
-	async call<T>(method: string, restPath: string, body?: unknown): Promise<T> {
-		const response = await this.raw(method, restPath, body);
+	async call<T>(method: string, restPath: string, body?: unknown, timeoutMs = 60_000): Promise<T> {
+		const response = await this.raw(method, restPath, body, '/rest', timeoutMs);
 		const text = response.body.toString('utf8');
 		if (response.status >= 400) throw new Error(`n8n ${method} /rest${restPath}: ${response.status} ${text.slice(0, 2000)}`);
 		const parsed = text ? (JSON.parse(text) as { data?: T }) : {};
 		return (parsed.data ?? parsed) as T;
 	}
 
-	private async raw(method: string, restPath: string, body?: unknown, prefix = '/rest') {
+	private async raw(method: string, restPath: string, body?: unknown, prefix = '/rest', timeoutMs = 60_000) {
 		const headers: Record<string, string> = { 'browser-id': this.browserId };
 		if (this.cookie) headers.cookie = this.cookie;
 		let payload: Buffer | undefined;
@@ -73,7 +73,7 @@ export class RestClient {
 			method,
 			headers,
 			body: payload,
-			timeoutMs: 60_000,
+			timeoutMs,
 		});
 	}
 }

@@ -31,8 +31,8 @@ export class Server implements N8nServer {
 		return `${this.baseUrl}/webhook/${webhookPath.replace(/^\/+/, '')}`;
 	}
 
-	async rest<T = unknown>(method: string, restPath: string, body?: unknown): Promise<T> {
-		return await this.client.call<T>(method, restPath, body);
+	async rest<T = unknown>(method: string, restPath: string, body?: unknown, opts: { timeoutMs?: number } = {}): Promise<T> {
+		return await this.client.call<T>(method, restPath, body, opts.timeoutMs);
 	}
 
 	async getJson<T = unknown>(serverPath: string): Promise<T> {

@@ -35,7 +35,7 @@ function postgresAccount(): { uid: number; gid: number } | undefined {
 	return { uid: id('-u'), gid: id('-g') };
 }
 
-async function waitForPort(port: number, proc: ManagedProcess, what: string): Promise<void> {
+export async function waitForPort(port: number, proc: ManagedProcess, what: string): Promise<void> {
 	const deadline = Date.now() + READY_TIMEOUT_MS;
 	while (Date.now() < deadline) {
 		if (proc.exited) throw new Error(`${what} exited (code ${proc.exitCode}) before it listened\n${tail(proc.output())}`);
@@ -74,7 +74,7 @@ function createDatabase(account: { uid: number; gid: number } | undefined, bin: 
  * Waits for `ready()`; if it fails, stops the process and removes its folder before the error
  * goes on. The Service it returns stops the process (after `beforeStop`) and removes the folder.
  */
-async function serviceWhenReady(
+export async function serviceWhenReady(
 	proc: ManagedProcess,
 	root: string,
 	unguardRoot: () => void,

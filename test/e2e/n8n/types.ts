@@ -148,7 +148,7 @@ export interface N8nServer {
 	/** Production webhook URL for a Webhook node path. */
 	webhookUrl(webhookPath: string): string;
 	/** Authenticated call to n8n's internal REST API (`/rest/...`); returns `data`. */
-	rest<T = unknown>(method: string, restPath: string, body?: unknown): Promise<T>;
+	rest<T = unknown>(method: string, restPath: string, body?: unknown, opts?: { timeoutMs?: number }): Promise<T>;
 	/** Authenticated GET of any server path (e.g. `/types/nodes.json`), parsed as JSON. */
 	getJson<T = unknown>(serverPath: string): Promise<T>;
 	/** Publishes (activates) a workflow and waits until all its triggers are live. */
