@@ -91,16 +91,21 @@ async function measure(mock: BodyMock, task: Omit<BinaryChildTask, 'baseUrl' | '
 }
 
 /** Item counts and file sizes measured; BENCH_BINARY_SIZES_MB / BENCH_BINARY_ITEMS narrow a run. */
-function plan(): { sizes: number[]; items: number[]; modes: BinaryMode[] } {
+function plan(config: BenchConfig): { sizes: number[]; items: number[]; modes: BinaryMode[] } {
+	const quick = config.mode === 'quick';
 	const list = (name: string, fallback: number[]) => (process.env[name] ? process.env[name].split(',').map(Number) : fallback);
 	const modes = (process.env.BENCH_BINARY_MODES?.split(',') as BinaryMode[] | undefined) ?? ['filesystem', 'memory'];
-	return { sizes: list('BENCH_BINARY_SIZES_MB', [10, 50]).map((mb) => mb * 1000 * 1000), items: list('BENCH_BINARY_ITEMS', [2, 20, 100]), modes };
+	return {
+		sizes: list('BENCH_BINARY_SIZES_MB', quick ? [10] : [10, 50]).map((mb) => mb * 1000 * 1000),
+		items: list('BENCH_BINARY_ITEMS', quick ? [2, 20] : [2, 20, 100]),
+		modes,
+	};
 }
 
-export async function binarySection(_config: BenchConfig, progress: Progress): Promise<Section> {
+export async function binarySection(config: BenchConfig, progress: Progress): Promise<Section> {
 	const mock = await startBodyMock();
 	const rows: Row[] = [];
-	const { sizes, items, modes } = plan();
+	const { sizes, items, modes } = plan(config);
 	try {
 		for (const size of sizes) {
 			const file = writeSourceFile(size);
