@@ -83,6 +83,8 @@ describe('a 50 MB binary video submitted from a real n8n', () => {
 				await n8n.importCredentials([exampleCredential({ apiKey: sim.apiKey, baseUrl: sim.baseUrl })]);
 				fs.writeFileSync(path.join(n8n.filesDir, 'source.mp4'), file);
 				const [id] = await n8n.importWorkflows([workflow('source.mp4')]);
+				// Through the server: `n8n execute` prints the whole run data (the 50 MB file) to stdout.
+				await n8n.startServer();
 				const before = sim.log.length;
 
 				const result = await n8n.execute(id, { timeoutMs: RUN_TIMEOUT_MS });
@@ -92,8 +94,10 @@ describe('a 50 MB binary video submitted from a real n8n', () => {
 				const submits = sim.log.slice(before).filter((entry) => entry.route === 'submit');
 				expect(submits).toHaveLength(1);
 				expect(submits[0].status).toBe(201);
-				expect((submits[0].body as Record<string, unknown>).video_url === expected).toBe(true);
-				expect(Number(submits[0].headers['content-length'])).toBe(Buffer.byteLength(JSON.stringify(submits[0].body)));
+				// The request log cuts strings; the generation keeps the whole body.
+				const body = [...sim.generations.values()].pop()?.body as Record<string, unknown>;
+				expect(body.video_url === expected).toBe(true);
+				expect(Number(submits[0].headers['content-length'])).toBe(Buffer.byteLength(JSON.stringify(body)));
 				expect(result.json('Wan VACE Inpaint')[0]).toMatchObject({ settings: { video_url: 'data:video/mp4;base64 (47.7 MB)' } });
 			} finally {
 				await n8n.dispose();
