@@ -2,7 +2,6 @@ import type { IDataObject, IExecuteFunctions } from 'n8n-workflow';
 
 import {
 	type ApiParameter,
-	API_PARAMETERS,
 	MODEL_ID,
 	OPTION_PARAMETERS,
 	apiParameter,
@@ -12,8 +11,9 @@ import { IMAGE_LIST_ENTRY, MAIN_FIELDS, mediaOptionNames } from '../descriptions
 import { operationError } from '../errors';
 import { type DrawnMaskReport, type RegionsMaskSpec, readRegionsMask } from './maskRegions';
 import type { BinaryInput } from './binaryInput';
-import { type MediaField, formatBytes, readBinaryInput, summarizeMediaValue, validateMediaUrl } from './mediaInput';
+import { type MediaField, readBinaryInput, validateMediaUrl } from './mediaInput';
 import { binaryPlaceholder } from './streamBody';
+import { summarizeRequest } from './summary';
 
 export interface GenerationRequest {
 	/**
@@ -277,25 +277,4 @@ export async function buildGenerationRequest(ctx: IExecuteFunctions, itemIndex: 
 	await readOptions(ctx, itemIndex, body, media);
 	const binaries = media.flatMap((entry) => (entry.binary ? [entry.binary] : []));
 	return { body, binaries, settings: summarizeRequest(body, binaries), media, ...(regionsMask ? { regionsMask } : {}) };
-}
-
-const MEDIA_API_NAMES = new Set(
-	API_PARAMETERS.filter((p) => p.type === 'media' || p.type === 'mediaList').map((p) => p.apiName),
-);
-
-/** The request as echoed in output items: data: URIs shortened to their type and size. */
-export function summarizeRequest(body: IDataObject, binaries: readonly BinaryInput[] = []): IDataObject {
-	const summary: IDataObject = {};
-	const shorten = (value: string): string => {
-		const index = binaries.findIndex((_, at) => value.endsWith(binaryPlaceholder(at)));
-		if (index === -1) return summarizeMediaValue(value);
-		return `data:${binaries[index].mimeType};base64 (${formatBytes(binaries[index].bytes)})`;
-	};
-	for (const [key, value] of Object.entries(body)) {
-		if (!MEDIA_API_NAMES.has(key)) summary[key] = value;
-		else if (typeof value === 'string') summary[key] = shorten(value);
-		else if (Array.isArray(value)) summary[key] = value.map((entry) => (typeof entry === 'string' ? shorten(entry) : entry));
-		else summary[key] = value;
-	}
-	return summary;
 }

@@ -120,6 +120,9 @@ export async function createTransport(ctx: IExecuteFunctions): Promise<AimlApiTr
 			body: streamed ? (readableBody(streamed) as unknown as IDataObject) : body,
 			qs,
 			...(Object.keys(allHeaders).length ? { headers: allHeaders } : {}),
+			// To replay a body after a redirect, axios's redirect follower keeps every byte sent
+			// until the answer: a whole file per request in flight. A streamed POST follows none.
+			...(streamed ? { disableFollowRedirect: true } : {}),
 			json: true,
 			timeout: timeoutMs,
 			abortSignal: ctx.getExecutionCancelSignal(),

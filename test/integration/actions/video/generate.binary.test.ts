@@ -1,6 +1,7 @@
 import { N8N_USER_FOLDER } from '../../../harness/env';
 import { generateParameters, runAgainst, submits, useSimulator } from '../../../harness/fixtures';
 import { fs, path } from '../../../support/node';
+import { sampleVideoBytes } from '../../../simulator';
 
 const simulator = useSimulator({ generationMs: 200 });
 
@@ -109,6 +110,40 @@ describe('Generate with binary inputs, streamed', () => {
 		expect(json.description).toContain(`it ended after ${Math.floor(length / 2)} of its ${length} bytes`);
 		expect(json.description).toContain('no generation was created and nothing was charged');
 		expect(json.generationId).toBeUndefined();
+	});
+
+	it('does not follow a redirect with a streamed body (its follower would keep the whole body): the item fails, nothing created', async () => {
+		const sim = simulator();
+		sim.addFault({ route: 'submit', kind: 'redirect', times: 1 });
+		const result = await runAgainst(sim, {
+			items: [{ json: {}, binary: { data: { data: bytesOf(3000, 3), mimeType: 'video/mp4', fileName: 'clip.mp4' } } }],
+			parameters: generateParameters({ videoSource: 'binary', runOptions: { checkInputs: false } }),
+			continueOnFail: true,
+		});
+		expect(submits(sim).map((entry) => entry.status)).toEqual([307]);
+		expect(sim.generations.size).toBe(0);
+		const json = result.items[0].json as { error?: string; description?: string };
+		expect(json.error).toContain('HTTP 307');
+		expect(json.description).toContain('Set the Base URL in the credential to the address the API redirects to');
+	});
+
+	it('Mask Source = Regions over a binary source: the mask is drawn from its header, the source streamed, both summarised', async () => {
+		const sim = simulator();
+		const video = sampleVideoBytes();
+		const parameters = generateParameters({ videoSource: 'binary', maskSource: 'regions', maskRegionsInput: 'json', maskRegionsJson: '[{"shape":"rectangle","left":0,"top":0,"width":50,"height":50}]' });
+		delete parameters.maskUrl;
+		const result = await runAgainst(sim, {
+			items: [{ json: {}, binary: { data: { data: video, mimeType: 'video/mp4', fileName: 'sample.mp4' } } }],
+			parameters,
+		});
+		expect(result.error).toBeUndefined();
+		const body = createdBody(sim);
+		expect(body.video_url === dataUri('video/mp4', video)).toBe(true);
+		expect(String(body.mask_video_url)).toMatch(/^data:video\/mp4;base64,AAAA/);
+		expect(result.items[0].json.settings).toMatchObject({
+			video_url: `data:video/mp4;base64 (${(video.length / 1024).toFixed(1)} KB)`,
+			mask_video_url: expect.stringMatching(/^data:video\/mp4;base64 \(\d+\.\d KB\)$/),
+		});
 	});
 
 	it('refuses a missing binary property and an empty file before anything is sent', async () => {
