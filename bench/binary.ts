@@ -34,20 +34,21 @@ export type BinaryChildMessage = { result: BinaryChildResult } | { error: string
 const CHILD_SCRIPT = path.join(repoRoot, 'bench', 'binary-child.ts');
 const MAX_CONCURRENT = 5;
 
-/** The submit route: reads the body chunk by chunk, keeps only its length, answers with an ID. */
-interface BodyMock {
+/** The submit route: reads the body chunk by chunk, keeps only its length, answers with an ID (to any request). */
+export interface BodyMock {
 	baseUrl: string;
 	bodies: Array<{ contentLength: number; received: number }>;
 	close(): Promise<void>;
 }
 
-async function startBodyMock(): Promise<BodyMock> {
+export async function startBodyMock(): Promise<BodyMock> {
 	const bodies: BodyMock['bodies'] = [];
 	const server = http.createServer((req, res) => {
 		let received = 0;
 		req.on('data', (chunk: Buffer) => (received += chunk.length));
 		req.on('end', () => {
-			bodies.push({ contentLength: Number(req.headers['content-length']), received });
+			// Only submissions carry a body (the node also reads the model catalogue: GET).
+			if (req.method === 'POST') bodies.push({ contentLength: Number(req.headers['content-length']), received });
 			const body = JSON.stringify({ id: `${crypto.randomUUID()}:bench`, status: 'queued' });
 			res.writeHead(201, { 'Content-Type': 'application/json', 'Content-Length': Buffer.byteLength(body) });
 			res.end(body);
@@ -63,7 +64,7 @@ async function startBodyMock(): Promise<BodyMock> {
 }
 
 /** A file of `size` bytes starting like an MP4 (checks are on by default: ftyp, then noise). */
-function writeSourceFile(size: number): string {
+export function writeSourceFile(size: number): string {
 	const file = path.join(N8N_USER_FOLDER, `bench-source-${size}.mp4`);
 	const handle = fs.openSync(file, 'w');
 	const block = crypto.randomBytes(MiB);
@@ -114,17 +115,26 @@ export async function binarySection(config: BenchConfig, progress: Progress): Pr
 				for (const n of items) {
 					// Memory mode holds every file in the item: 100 × 50 MB is 6.7 GB of input before the node runs.
 					if (mode === 'memory' && n * size > 2000 * MiB) continue;
-					progress(`binary: ${n} × ${formatValue(size, 'bytes')}, ${mode} mode, in a fresh process`);
-					const first = mock.bodies.length;
-					const result = await measure(mock, { mode, items: n, file });
-					const bodies = mock.bodies.slice(first + 1);
-					const exact = bodies.length === n && bodies.every((body) => body.received === body.contentLength);
+					// V8 sizes its heap by what ran before: the goals' rows take the median of 3 processes.
+					const runs = n <= 20 ? 3 : 1;
+					progress(`binary: ${n} × ${formatValue(size, 'bytes')}, ${mode} mode, ${runs === 1 ? 'in a fresh process' : `median of ${runs} fresh processes`}`);
+					const results: BinaryChildResult[] = [];
+					let exact = true;
+					for (let run = 0; run < runs; run++) {
+						const first = mock.bodies.length;
+						results.push(await measure(mock, { mode, items: n, file }));
+						const bodies = mock.bodies.slice(first + 1);
+						exact &&= bodies.length === n && bodies.every((body) => body.received === body.contentLength);
+					}
+					results.sort((a, b) => a.growthBytes - b.growthBytes);
+					const result = results[Math.floor(runs / 2)];
+					const bodyBytes = mock.bodies[mock.bodies.length - 1]?.received ?? 0;
 					growth.set(n, result.growthBytes);
 					const goal = n === 2 ? 4 * size : n === 20 && growth.has(2) ? 1.5 * (growth.get(2) as number) + 64 * MiB : undefined;
 					rows.push({
 						measurement: `Peak RSS growth, ${n} × ${formatValue(size, 'bytes')}, ${mode}`,
 						ours: bytes(result.growthBytes),
-						baseline: count(bodies[0]?.received ?? 0, `${bodies[0]?.received ?? 0} B per body`),
+						baseline: count(bodyBytes, `${bodyBytes} B per body`),
 						target: goal !== undefined ? `≤ ${formatValue(goal, 'bytes')}, bodies = Content-Length` : 'completes, bodies = Content-Length',
 						pass: result.submitted === n && exact && (goal === undefined || result.growthBytes <= goal),
 					});
@@ -138,7 +148,7 @@ export async function binarySection(config: BenchConfig, progress: Progress): Pr
 	return {
 		title: 'Binary inputs streamed into the request (issue 19)',
 		notes: [
-			`Submit of N items whose video is a binary file, Max Concurrent Requests ${MAX_CONCURRENT}, input checks on; each figure from a fresh child process (growth of its RSS over the baseline taken after a one-item warm-up).`,
+			`Submit of N items whose video is a binary file, Max Concurrent Requests ${MAX_CONCURRENT}, input checks off (the files are noise, not videos); each figure from fresh child processes (growth of RSS over the baseline taken after a one-item warm-up; the median of 3 processes up to 20 items).`,
 			'The mock API reads each body as a stream and keeps none of it; "per body" is the bytes one body carried, checked equal to its Content-Length for every body.',
 			'Goals (issue 19): 2 items ≤ 4 × one file; 20 items ≤ 1.5 × the 2-item growth + 64 MiB; 100 × 50 MB in filesystem mode completes. Memory mode is measured while its inputs fit in 2 GB (its base64 texts are the input, made before the baseline).',
 		],
