@@ -6,8 +6,9 @@
  * needs for the run (in memory mode, the files' base64 texts). The node's share is the
  * difference.
  */
-import { AIML_API_CREDENTIAL_TYPE, createN8nEnvironment, ensureN8n, packPackage, N8N_VERSION, type N8nEnvironment, type WorkflowImport } from '../test/e2e/n8n';
-import { EXAMPLE_CREDENTIAL, exampleCredential } from '../test/e2e/examples';
+import { createN8nEnvironment, ensureN8n, packPackage, N8N_VERSION, type N8nEnvironment } from '../test/e2e/n8n';
+import { readAndSubmitWorkflow } from '../test/e2e/binary-workflow';
+import { exampleCredential } from '../test/e2e/examples';
 import { clearInterval, delay, fs, fsp, path, setInterval } from '../test/support/node';
 import { type BodyMock, startBodyMock, writeSourceFile } from './binary';
 import { MiB } from './config';
@@ -18,47 +19,7 @@ const FILE_BYTES = 10 * 1000 * 1000;
 const ITEMS = [2, 20];
 const MAX_CONCURRENT = 5;
 const RUN_TIMEOUT_MS = 10 * 60_000;
-
-function workflow(folder: string, withNode: boolean): WorkflowImport {
-	const node = withNode
-		? {
-				parameters: {
-					resource: 'video',
-					operation: 'submit',
-					prompt: 'A red vintage car drives along the coast road',
-					videoSource: 'binary',
-					videoBinaryProperty: 'data',
-					maskType: 'video',
-					maskSource: 'url',
-					maskUrl: 'https://media.example.com/mask.mp4',
-					options: {},
-					runOptions: { checkInputs: false, requestTimeoutSeconds: 300, maxConcurrentRequests: MAX_CONCURRENT },
-				},
-				type: 'n8n-nodes-wan-vace.wanVaceInpaint',
-				credentials: { [AIML_API_CREDENTIAL_TYPE]: EXAMPLE_CREDENTIAL },
-			}
-		: { parameters: {}, type: 'n8n-nodes-base.noOp' };
-	return {
-		name: `Binary bench ${folder} ${withNode ? 'node' : 'reference'}`,
-		nodes: [
-			{ parameters: {}, id: 'b0000000-0000-4000-8000-000000000001', name: 'Run Manually', type: 'n8n-nodes-base.manualTrigger', typeVersion: 1, position: [0, 0] },
-			{
-				parameters: { operation: 'read', fileSelector: `.n8n-files/${folder}/*.mp4`, options: {} },
-				id: 'b0000000-0000-4000-8000-000000000002',
-				name: 'Read Videos',
-				type: 'n8n-nodes-base.readWriteFile',
-				typeVersion: 1,
-				position: [240, 0],
-			},
-			{ id: 'b0000000-0000-4000-8000-000000000003', name: 'Under Test', typeVersion: 1, position: [480, 0], ...node },
-		],
-		connections: {
-			'Run Manually': { main: [[{ node: 'Read Videos', type: 'main', index: 0 }]] },
-			'Read Videos': { main: [[{ node: 'Under Test', type: 'main', index: 0 }]] },
-		},
-		settings: {},
-	};
-}
+const RUN_OPTIONS = { checkInputs: false, requestTimeoutSeconds: 300, maxConcurrentRequests: MAX_CONCURRENT };
 
 /**
  * Boots the server afresh, runs the workflow, and answers the growth of n8n's RSS: its peak,
@@ -91,7 +52,7 @@ async function measureMode(mode: string, tarball: string, mock: BodyMock, source
 			await fsp.mkdir(folder);
 			for (let index = 0; index < n; index++) fs.linkSync(source, path.join(folder, `clip-${String(index).padStart(3, '0')}.mp4`));
 		}
-		const ids = await n8n.importWorkflows(ITEMS.flatMap((n) => [workflow(`items-${n}`, true), workflow(`items-${n}`, false)]));
+		const ids = await n8n.importWorkflows(ITEMS.flatMap((n) => [false, true].map((noOp) => readAndSubmitWorkflow({ name: `Binary bench ${n} ${noOp ? 'reference' : 'node'}`, fileSelector: `.n8n-files/items-${n}/*.mp4`, runOptions: RUN_OPTIONS, nodeName: 'Under Test', noOp }))));
 		const share = new Map<number, number>();
 		for (const [index, n] of ITEMS.entries()) {
 			progress(`binary (n8n ${N8N_VERSION}): ${n} × ${formatValue(FILE_BYTES, 'bytes')}, ${mode} mode, with the node and with No Op`);

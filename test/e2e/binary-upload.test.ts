@@ -4,56 +4,15 @@
  * simulator streamed (through n8n's request helper and axios, as n8n runs them), and is the
  * very data: URI of the whole file, in filesystem mode and in the default (memory) mode.
  */
-import { AIML_API_CREDENTIAL_TYPE, createN8nEnvironment, ensureN8n, packPackage, type N8nEnvironment, type WorkflowImport } from './n8n';
-import { EXAMPLE_CREDENTIAL, exampleCredential } from './examples';
+import { createN8nEnvironment, ensureN8n, packPackage, type N8nEnvironment } from './n8n';
+import { readAndSubmitWorkflow } from './binary-workflow';
+import { exampleCredential } from './examples';
 import { startSimulator, type Simulator } from '../simulator';
 import { crypto, fs, fsp, path } from '../support/node';
 
 const INSTALL_TIMEOUT_MS = 30 * 60_000;
 const RUN_TIMEOUT_MS = 4 * 60_000;
 const FILE_BYTES = 50 * 1000 * 1000;
-
-function workflow(fileName: string): WorkflowImport {
-	return {
-		name: 'Binary upload (issue 19)',
-		nodes: [
-			{ parameters: {}, id: 'a0000000-0000-4000-8000-000000000001', name: 'Run Manually', type: 'n8n-nodes-base.manualTrigger', typeVersion: 1, position: [0, 0] },
-			{
-				parameters: { operation: 'read', fileSelector: `.n8n-files/${fileName}`, options: {} },
-				id: 'a0000000-0000-4000-8000-000000000002',
-				name: 'Read Video',
-				type: 'n8n-nodes-base.readWriteFile',
-				typeVersion: 1,
-				position: [240, 0],
-			},
-			{
-				parameters: {
-					resource: 'video',
-					operation: 'submit',
-					prompt: 'A red vintage car drives along the coast road',
-					videoSource: 'binary',
-					videoBinaryProperty: 'data',
-					maskType: 'video',
-					maskSource: 'url',
-					maskUrl: 'https://media.example.com/mask.mp4',
-					options: {},
-					runOptions: { checkInputs: false, requestTimeoutSeconds: 120 },
-				},
-				id: 'a0000000-0000-4000-8000-000000000003',
-				name: 'Wan VACE Inpaint',
-				type: 'n8n-nodes-wan-vace.wanVaceInpaint',
-				typeVersion: 1,
-				position: [480, 0],
-				credentials: { [AIML_API_CREDENTIAL_TYPE]: EXAMPLE_CREDENTIAL },
-			},
-		],
-		connections: {
-			'Run Manually': { main: [[{ node: 'Read Video', type: 'main', index: 0 }]] },
-			'Read Video': { main: [[{ node: 'Wan VACE Inpaint', type: 'main', index: 0 }]] },
-		},
-		settings: {},
-	};
-}
 
 describe('a 50 MB binary video submitted from a real n8n', () => {
 	let sim: Simulator;
@@ -82,7 +41,7 @@ describe('a 50 MB binary video submitted from a real n8n', () => {
 			try {
 				await n8n.importCredentials([exampleCredential({ apiKey: sim.apiKey, baseUrl: sim.baseUrl })]);
 				fs.writeFileSync(path.join(n8n.filesDir, 'source.mp4'), file);
-				const [id] = await n8n.importWorkflows([workflow('source.mp4')]);
+				const [id] = await n8n.importWorkflows([readAndSubmitWorkflow({ name: 'Binary upload (issue 19)', fileSelector: '.n8n-files/source.mp4', runOptions: { checkInputs: false, requestTimeoutSeconds: 120 } })]);
 				// Through the server: `n8n execute` prints the whole run data (the 50 MB file) to stdout.
 				await n8n.startServer();
 				const before = sim.log.length;
