@@ -24,34 +24,25 @@ export function base64Length(bytes: number): number {
  * Base64 of a byte stream, piece by piece: each piece encodes a multiple of 3 bytes (the
  * last one the rest), so the pieces join into the base64 of the whole. Throws when the
  * stream holds more or fewer than `expectedBytes` (a file changed since its size was read).
- * Pieces are strings (base64 is ASCII: as many bytes as characters), and a chunk is encoded
- * where it lies, the 1 or 2 bytes left over carried to the next: no copy of a chunk is made.
  */
-export async function* base64Pieces(chunks: AsyncIterable<Buffer>, expectedBytes: number): AsyncGenerator<string> {
+export async function* base64Pieces(chunks: AsyncIterable<Buffer>, expectedBytes: number): AsyncGenerator<Buffer> {
 	let carry = Buffer.alloc(0);
 	let total = 0;
 	for await (const chunk of chunks) {
 		total += chunk.length;
 		if (total > expectedBytes) throw new BinaryReadError(`it holds more than the ${expectedBytes} bytes it had when the run started`);
-		const need = carry.length ? Math.min(3 - carry.length, chunk.length) : 0;
-		const head = need ? Buffer.concat([carry, chunk.subarray(0, need)]) : carry;
-		const rest = chunk.subarray(need);
-		if (head.length < 3 && head.length > 0) {
-			carry = head;
-			continue;
-		}
-		const whole = rest.length - (rest.length % 3);
-		const piece = head.toString('base64') + rest.subarray(0, whole).toString('base64');
-		if (piece) yield piece;
-		carry = Buffer.from(rest.subarray(whole));
+		const joined = carry.length ? Buffer.concat([carry, chunk]) : chunk;
+		const whole = joined.length - (joined.length % 3);
+		if (whole > 0) yield Buffer.from(joined.subarray(0, whole).toString('base64'), 'latin1');
+		carry = Buffer.from(joined.subarray(whole));
 	}
 	if (total !== expectedBytes) throw new BinaryReadError(`it ended after ${total} of its ${expectedBytes} bytes`);
-	if (carry.length) yield carry.toString('base64');
+	if (carry.length) yield Buffer.from(carry.toString('base64'), 'latin1');
 }
 
-/** A base64 text (memory mode) in slices: the text is sent as it is, never copied whole. */
-export function* textPieces(text: string, sliceChars = (BINARY_CHUNK_BYTES / 3) * 4): Generator<string> {
-	for (let start = 0; start < text.length; start += sliceChars) yield text.slice(start, start + sliceChars);
+/** A base64 text (memory mode) in slices, as bytes: the text is sent as it is. */
+export function* textPieces(text: string, sliceChars = (BINARY_CHUNK_BYTES / 3) * 4): Generator<Buffer> {
+	for (let start = 0; start < text.length; start += sliceChars) yield Buffer.from(text.slice(start, start + sliceChars), 'latin1');
 }
 
 /**
@@ -77,7 +68,7 @@ export function splitBody(body: IDataObject, binaryCount: number): { segments: s
 }
 
 /** Opens one binary's base64 from its start (a fresh read for every attempt). */
-export type OpenBinary = (input: BinaryInput) => AsyncIterable<string> | Iterable<string>;
+export type OpenBinary = (input: BinaryInput) => AsyncIterable<Buffer> | Iterable<Buffer>;
 
 export interface BinaryBody extends StreamedBody {
 	/** The first read failure of the current attempt, naming the binary's field. */
@@ -89,11 +80,11 @@ export interface BinaryFailure {
 	reason: string;
 }
 
-async function* toAsyncGenerator(pieces: AsyncIterable<string> | Iterable<string>): AsyncGenerator<string> {
+async function* toAsyncGenerator(pieces: AsyncIterable<Buffer> | Iterable<Buffer>): AsyncGenerator<Buffer> {
 	yield* pieces;
 }
 
-function toAsync(pieces: AsyncIterable<string> | Iterable<string>): AsyncIterator<string> {
+function toAsync(pieces: AsyncIterable<Buffer> | Iterable<Buffer>): AsyncIterator<Buffer> {
 	return toAsyncGenerator(pieces);
 }
 
@@ -113,7 +104,7 @@ export function binaryBody(body: IDataObject, binaries: readonly BinaryInput[], 
 				const pieces = toAsync(open(input));
 				try {
 					for (;;) {
-						let next: IteratorResult<string>;
+						let next: IteratorResult<Buffer>;
 						try {
 							next = await pieces.next();
 						} catch (error) {

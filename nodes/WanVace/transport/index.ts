@@ -16,11 +16,8 @@ export const LOGS_ENDPOINT = '/v2/logs';
 /** A JSON body sent as a stream of bytes, of a length known in advance. */
 export interface StreamedBody {
 	readonly contentLength: number;
-	/**
-	 * The body from the start: every call reads anew (a retried submission sends a fresh stream).
-	 * Strings are ASCII only (base64): as many bytes as characters.
-	 */
-	chunks(): AsyncIterable<Buffer | string>;
+	/** The body's bytes from the start: every call reads anew (a retried submission sends a fresh stream). */
+	chunks(): AsyncIterable<Buffer>;
 }
 
 export interface ApiRequest {
