@@ -7,6 +7,8 @@ import { N8N_USER_FOLDER } from '../test/harness/env';
 import { fs, log, logError, process, util } from '../test/support/node';
 import { type BenchConfig, FULL, QUICK } from './config';
 import { type Section, allPassed, formatTable, formatValue } from './report';
+import { binarySection } from './binary';
+import { binaryN8nSection } from './binaryN8n';
 import { checksSection } from './checks';
 import { maskSection } from './mask';
 import { queueSection } from './queue';
@@ -19,6 +21,8 @@ const SECTIONS: Record<string, (config: BenchConfig, progress: Progress) => Prom
 	queue: queueSection,
 	checks: checksSection,
 	mask: maskSection,
+	binary: binarySection,
+	'binary-n8n': binaryN8nSection,
 };
 
 const USAGE = `Usage: npm run bench -- [--quick] [--json] [--only ${Object.keys(SECTIONS).join(',')}] [--seed <n>]

@@ -42,5 +42,5 @@ bash scripts/ensure-chromium.sh >/dev/null
 tier browser
 N8N1_VERSION="${N8N1_VERSION:-1.123.81}"
 N8N_VERSION="$N8N1_VERSION" bash scripts/ensure-n8n.sh >/dev/null
-echo "test: the example suite and the Community Nodes install on n8n $N8N1_VERSION" >&2
-N8N_VERSION="$N8N1_VERSION" npx jest test/e2e/examples.test.ts test/e2e/community-packages.test.ts --selectProjects e2e
+echo "test: the example suite, the Community Nodes install and the binary upload on n8n $N8N1_VERSION" >&2
+N8N_VERSION="$N8N1_VERSION" npx jest test/e2e/examples.test.ts test/e2e/community-packages.test.ts test/e2e/binary-upload.test.ts --selectProjects e2e

@@ -7,6 +7,7 @@ import {
 	WorkflowExecute,
 } from 'n8n-core';
 import type {
+	IBinaryData,
 	ICredentialDataDecryptedObject,
 	IDataObject,
 	ICredentialType,
@@ -61,9 +62,22 @@ export const NODE_TYPE = 'n8n-nodes-wan-vace.wanVaceInpaint';
 export const SOURCE_NODE_TYPE = 'test.itemSource';
 
 export interface InputBinary {
-	data: Buffer;
+	/** The file's bytes; or `path` (streamed into the store) or `base64` (held as is). */
+	data?: Buffer;
+	/** A file on disk, streamed into n8n's binary store (never whole in memory). */
+	path?: string;
+	/** Memory mode: this base64 text is the item's binary data as is (shared, not copied). */
+	base64?: string;
 	mimeType: string;
 	fileName?: string;
+	/** Held in the item as base64, as n8n's default (memory) binary mode does, not stored. */
+	inline?: boolean;
+}
+
+function inputBinary(file: InputBinary): IBinaryData | undefined {
+	if (file.base64 !== undefined) return { data: file.base64, mimeType: file.mimeType, fileName: file.fileName };
+	if (file.inline && file.data) return { data: file.data.toString('base64'), mimeType: file.mimeType, fileName: file.fileName, bytes: file.data.length };
+	return undefined;
 }
 
 export interface InputItem {
@@ -95,7 +109,9 @@ class ItemSource implements INodeType {
 		for (const item of items) {
 			const binary: INodeExecutionData['binary'] = {};
 			for (const [name, file] of Object.entries(item.binary ?? {})) {
-				binary[name] = await this.helpers.prepareBinaryData(file.data, file.fileName, file.mimeType);
+				binary[name] =
+					inputBinary(file) ??
+					(await this.helpers.prepareBinaryData(file.path ? fs.createReadStream(file.path) : (file.data ?? Buffer.alloc(0)), file.fileName, file.mimeType));
 			}
 			output.push({ json: (item.json ?? {}) as INodeExecutionData['json'], ...(item.binary ? { binary } : {}) });
 		}

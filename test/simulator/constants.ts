@@ -15,4 +15,4 @@ export const LARGE_FILES_PREFIX = '/files/large/';
 export const CONTROL_PREFIX = '/__sim/';
 
 /** Request bodies over this are answered with 413 (the API documents no limit). */
-export const MAX_BODY_BYTES = 64 * 1024 * 1024;
+export const MAX_BODY_BYTES = 96 * 1024 * 1024;

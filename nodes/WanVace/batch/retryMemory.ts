@@ -1,10 +1,10 @@
-import { createHash } from 'node:crypto';
-import type { IBinaryData, IDataObject, IExecuteFunctions, INode } from 'n8n-workflow';
+import type { IBinaryData, IExecuteFunctions, INode } from 'n8n-workflow';
 
 import { operationError } from '../errors';
 import type { InputReport } from '../inputs/checks';
 import { type GenerationResponse, statusKind } from '../job/response';
 import type { JobTrace } from '../job/cost';
+import { requestFingerprint } from '../request/streamBody';
 import { type GenerationJob, type JobState, generationIdOf, responseOf } from '../job/state';
 
 /** What one item got in an earlier try of the same node run. */
@@ -36,8 +36,8 @@ const triesStarted = new WeakMap<object, number>();
 /** What the tries of this node run submitted so far (for Max Generations / Max Cost per Run). */
 const spentSoFar = new WeakMap<object, { generations: number; usd: number }>();
 
-function fingerprint(body: IDataObject): string {
-	return createHash('sha256').update(JSON.stringify(body)).digest('hex');
+function fingerprint(request: NonNullable<GenerationJob['request']>): string {
+	return requestFingerprint(request.body, request.binaries);
 }
 
 /** A generation that ended without a usable video: retrying means submitting anew. */
@@ -78,7 +78,7 @@ export class RetryMemory {
 	 */
 	restore(job: GenerationJob, settings: { downloadVideo: boolean; maxWaitMs: number }): JobState | undefined {
 		const earlier = job.request ? this.items.get(job.itemIndex) : undefined;
-		if (!earlier || !job.request || earlier.fingerprint !== fingerprint(job.request.body)) return undefined;
+		if (!earlier || !job.request || earlier.fingerprint !== fingerprint(job.request)) return undefined;
 		if (earlier.uncertainFailure) {
 			const error = operationError(this.node, earlier.uncertainFailure, {
 				itemIndex: job.itemIndex,
@@ -118,7 +118,7 @@ export class RetryMemory {
 		for (const job of jobs) {
 			if (!job.request) continue;
 			const entry = this.entryFor(job);
-			if (entry) this.items.set(job.itemIndex, { fingerprint: fingerprint(job.request.body), ...entry });
+			if (entry) this.items.set(job.itemIndex, { fingerprint: fingerprint(job.request), ...entry });
 			else this.items.delete(job.itemIndex);
 		}
 	}

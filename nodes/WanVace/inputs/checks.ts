@@ -6,6 +6,7 @@ import { operationError } from '../errors';
 import { toHttpFailure } from '../transport';
 import type { MediaFacts } from '../media/facts';
 import { type ByteSource, MediaReader, isUnreadable, probeMedia, sniff } from '../media/probe';
+import { type BinaryInput, binarySource } from '../request/binaryInput';
 import type { GenerationRequest, RequestMedia } from '../request/body';
 import { dataUriSource, fetchRange, isFetchFailure, urlSource } from './fetch';
 import * as problems from './problems';
@@ -123,8 +124,9 @@ export class InputChecks {
 		return items;
 	}
 
-	/** Fetches (once per URL in this run) or decodes one input and probes it. */
+	/** Fetches (once per URL in this run), decodes or streams the head of one input and probes it. */
 	async inspect(input: RequestMedia): Promise<Inspection> {
+		if (input.binary) return await this.inspectBinary(input.field.kind, input.binary);
 		if (/^data:/i.test(input.value)) return await this.inspectDataUri(input.field.kind, input.value);
 		const key = `${input.field.kind} ${input.value}`;
 		let inspection = this.inspections.get(key);
@@ -139,6 +141,17 @@ export class InputChecks {
 		const { contentType, source } = dataUriSource(value);
 		const head = (await source.read(0, HEAD_BYTES)) ?? Buffer.alloc(0);
 		return await this.evaluate(kind, { contentType, bytes: source.size, head, source });
+	}
+
+	/** A binary property: its header bytes only, read within the batch's concurrency limit. */
+	private async inspectBinary(kind: MediaKind, input: BinaryInput): Promise<Inspection> {
+		const direct = binarySource(this.ctx, input);
+		const source: ByteSource = {
+			size: direct.size,
+			read: async (offset, length) => await this.limited(async () => await direct.read(offset, length)),
+		};
+		const head = (await source.read(0, HEAD_BYTES)) ?? Buffer.alloc(0);
+		return await this.evaluate(kind, { contentType: input.mimeType, bytes: input.bytes, head, source });
 	}
 
 	private async inspectUrl(kind: MediaKind, url: string): Promise<Inspection> {

@@ -2,6 +2,7 @@ import type { IExecuteFunctions } from 'n8n-workflow';
 
 import { headerValue } from '../transport';
 import type { ByteSource } from '../media/bytes';
+import { base64DecodedBytes, readBase64 } from '../request/binaryInput';
 
 /** One ranged GET of an input file, read no further than asked even when the server ignores the range. */
 export interface RangeResponse {
@@ -124,20 +125,14 @@ const DATA_URI = /^data:([^;,]*)(?:;[^,]*)?,/i;
 export function dataUriSource(value: string): { contentType: string; source: ByteSource } {
 	const match = DATA_URI.exec(value);
 	const payloadStart = match ? match[0].length : value.length;
-	const payloadChars = value.length - payloadStart;
-	const padding = value.endsWith('==') ? 2 : value.endsWith('=') ? 1 : 0;
-	const size = Math.max(0, Math.floor((payloadChars * 3) / 4) - padding);
+	const payload = value.slice(payloadStart);
+	const size = base64DecodedBytes(payload.length, payload);
 	return {
 		contentType: (match?.[1] ?? '').toLowerCase(),
 		source: {
 			size,
 			async read(offset, length) {
-				const end = Math.min(size, offset + length);
-				if (offset >= end) return Buffer.alloc(0);
-				const firstGroup = Math.floor(offset / 3);
-				const lastGroup = Math.ceil(end / 3);
-				const decoded = Buffer.from(value.slice(payloadStart + firstGroup * 4, payloadStart + lastGroup * 4), 'base64');
-				return decoded.subarray(offset - firstGroup * 3, end - firstGroup * 3);
+				return readBase64(payload, size, offset, length);
 			},
 		},
 	};

@@ -4,7 +4,8 @@ import type { RunSettings } from '../descriptions/runOptions';
 import { operationError } from '../errors';
 import { type DrawnMask, MaskRegionError, drawMaskImage, drawMaskVideo, rationalFps } from '../mask';
 import { round } from '../media/facts';
-import { summarizeRequest, type GenerationRequest } from '../request/body';
+import type { GenerationRequest } from '../request/body';
+import { summarizeRequest } from '../request/summary';
 import { regionError } from '../request/maskRegions';
 import { MAX_INLINE_BYTES, formatBytes } from '../request/mediaInput';
 import type { InputChecks, InputReport } from './checks';
@@ -119,7 +120,7 @@ export async function drawRegionsMask(ctx: IExecuteFunctions, itemIndex: number,
 		? [`${label} drawn from ${spec.label} is all white${spec.invert ? ' after Invert Mask' : ''}: the whole video is repainted, nothing of the source is kept. Check the regions${spec.invert ? ' and Invert Mask' : ''}.`]
 		: [];
 	request.body[spec.apiName] = `data:${mask.mimeType};base64,${mask.data.toString('base64')}`;
-	request.settings = summarizeRequest(request.body);
+	request.settings = summarizeRequest(request.body, request.binaries);
 	request.drawnMask = {
 		report: report(mask, source, spec.regions.length),
 		warnings,

@@ -1,5 +1,6 @@
 import { operationError } from '../errors';
 import { CLIENT_REQUEST_ID_HEADER } from '../request/clientRequestId';
+import { type BinaryBody, binaryBody, openBinaryWith } from '../request/streamBody';
 import { type HttpFailure, GENERATIONS_ENDPOINT, apiError, isSafeToResubmit, toHttpFailure } from '../transport';
 import { isCancelled } from '../transport/wait';
 import { costOfAnswer } from './cost';
@@ -28,17 +29,22 @@ export async function submitGeneration(step: StepContext, job: GenerationJob, st
 	const clientRequestId = job.trace?.clientRequestId;
 	let raw: unknown;
 	let headers: Record<string, string>;
+	// Made as the submission starts, read anew by every attempt: binaries stream from their storage.
+	const streamed: BinaryBody | undefined = job.request?.binaries.length
+		? binaryBody(job.request.body, job.request.binaries, openBinaryWith(step.ctx))
+		: undefined;
 	try {
 		({ body: raw, headers } = await step.transport.requestWithHeaders({
 			method: 'POST',
 			endpoint: GENERATIONS_ENDPOINT,
-			body: job.request?.body,
+			body: streamed ?? job.request?.body,
 			...(clientRequestId ? { headers: { [CLIENT_REQUEST_ID_HEADER]: clientRequestId } } : {}),
 			timeoutMs: step.settings.requestTimeoutMs,
 		}));
 	} catch (error) {
 		const failure = toHttpFailure(error);
 		if (failure.cancelled || isCancelled(step.signal)) return { phase: 'interrupted' };
+		if (streamed?.failure) return unreadableBinary(step, job, streamed.failure);
 		const retryInMs = failure.retryAfterMs ?? backoffMs(attempts);
 		const withinWait = Date.now() + retryInMs < firstAttemptAt + step.settings.maxWaitMs;
 		if (attempts < submitAttemptsAllowed(failure) && withinWait) {
@@ -79,4 +85,18 @@ export async function submitGeneration(step: StepContext, job: GenerationJob, st
 	};
 	logSubmission(step.ctx, job.itemIndex, generationId, step.transport.secrets, clientRequestId);
 	return { phase: 'submitted', generationId, response };
+}
+
+/** A binary that failed to read mid-body: the request was cut short, so nothing was created. */
+function unreadableBinary(step: StepContext, job: GenerationJob, failure: NonNullable<BinaryBody['failure']>): JobState {
+	const { input, reason } = failure;
+	return {
+		phase: 'failed',
+		uncertain: false,
+		error: operationError(step.node, `${input.label}: binary property "${input.property}" could not be read while it was being sent`, {
+			itemIndex: job.itemIndex,
+			description: `${reason}. The request was cut off before its end, so no generation was created and nothing was charged. Make sure the file stays available until the node has run, then run the item again.`,
+			secrets: step.transport.secrets,
+		}),
+	};
 }

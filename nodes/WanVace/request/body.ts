@@ -2,7 +2,6 @@ import type { IDataObject, IExecuteFunctions } from 'n8n-workflow';
 
 import {
 	type ApiParameter,
-	API_PARAMETERS,
 	MODEL_ID,
 	OPTION_PARAMETERS,
 	apiParameter,
@@ -11,11 +10,19 @@ import { REGIONS_SOURCE } from '../descriptions/maskRegions';
 import { IMAGE_LIST_ENTRY, MAIN_FIELDS, mediaOptionNames } from '../descriptions/properties';
 import { operationError } from '../errors';
 import { type DrawnMaskReport, type RegionsMaskSpec, readRegionsMask } from './maskRegions';
-import { type MediaField, binaryToDataUri, summarizeMediaValue, validateMediaUrl } from './mediaInput';
+import type { BinaryInput } from './binaryInput';
+import { type MediaField, readBinaryInput, validateMediaUrl } from './mediaInput';
+import { binaryPlaceholder } from './streamBody';
+import { summarizeRequest } from './summary';
 
 export interface GenerationRequest {
-	/** JSON body for POST /v2/video/generations. */
+	/**
+	 * JSON body for POST /v2/video/generations. A binary input is a data: URI whose payload
+	 * is a placeholder (binaryPlaceholder): its bytes are streamed in when the request is sent.
+	 */
 	body: IDataObject;
+	/** The binary inputs, in placeholder order (by reference: nothing read yet). */
+	binaries: BinaryInput[];
 	/** The same, with data: URIs shortened: echoed in the output item. */
 	settings: IDataObject;
 	/** Every media input of the body (URL or data: URI), for the input checks. */
@@ -28,7 +35,10 @@ export interface GenerationRequest {
 
 export interface RequestMedia {
 	field: MediaField;
+	/** A URL or data: URI; for a binary, its data: URI with the placeholder. */
 	value: string;
+	/** The binary input, when the value comes from a binary property. */
+	binary?: BinaryInput;
 	/** Position in a list input (Reference Images). */
 	position?: number;
 }
@@ -121,11 +131,15 @@ async function resolveMedia(
 	found: RequestMedia[],
 	position?: number,
 ): Promise<string> {
-	const value =
-		input.source === 'binary'
-			? await binaryToDataUri(ctx, itemIndex, field, input.value)
-			: validateMediaUrl(ctx, itemIndex, field, input.value);
-	found.push({ field, value, ...(position !== undefined ? { position } : {}) });
+	const at = position !== undefined ? { position } : {};
+	if (input.source === 'binary') {
+		const binary = await readBinaryInput(ctx, itemIndex, field, input.value);
+		const value = `data:${binary.mimeType};base64,${binaryPlaceholder(found.filter((entry) => entry.binary).length)}`;
+		found.push({ field, value, binary, ...at });
+		return value;
+	}
+	const value = validateMediaUrl(ctx, itemIndex, field, input.value);
+	found.push({ field, value, ...at });
 	return value;
 }
 
@@ -261,21 +275,6 @@ export async function buildGenerationRequest(ctx: IExecuteFunctions, itemIndex: 
 		...(mask !== undefined ? { [maskParameter.apiName]: mask } : {}),
 	};
 	await readOptions(ctx, itemIndex, body, media);
-	return { body, settings: summarizeRequest(body), media, ...(regionsMask ? { regionsMask } : {}) };
-}
-
-const MEDIA_API_NAMES = new Set(
-	API_PARAMETERS.filter((p) => p.type === 'media' || p.type === 'mediaList').map((p) => p.apiName),
-);
-
-/** The request as echoed in output items: data: URIs shortened to their type and size. */
-export function summarizeRequest(body: IDataObject): IDataObject {
-	const summary: IDataObject = {};
-	for (const [key, value] of Object.entries(body)) {
-		if (!MEDIA_API_NAMES.has(key)) summary[key] = value;
-		else if (typeof value === 'string') summary[key] = summarizeMediaValue(value);
-		else if (Array.isArray(value)) summary[key] = value.map((entry) => (typeof entry === 'string' ? summarizeMediaValue(entry) : entry));
-		else summary[key] = value;
-	}
-	return summary;
+	const binaries = media.flatMap((entry) => (entry.binary ? [entry.binary] : []));
+	return { body, binaries, settings: summarizeRequest(body, binaries), media, ...(regionsMask ? { regionsMask } : {}) };
 }

@@ -2,6 +2,7 @@ import type { IBinaryData, IExecuteFunctions } from 'n8n-workflow';
 
 import type { MediaKind } from '../descriptions/apiParameters';
 import { operationError } from '../errors';
+import { type BinaryInput, describeBinary } from './binaryInput';
 
 /**
  * Largest file the node inlines as a base64 data: URI. AI/ML API documents no input size
@@ -148,13 +149,16 @@ function mimeTypeOf(binary: IBinaryData): string {
 	return EXTENSION_MIME_TYPES[extension] ?? declared;
 }
 
-/** Reads a binary property of the input item and returns it as a base64 data: URI. */
-export async function binaryToDataUri(
+/**
+ * Finds a binary property of the input item and reads its metadata (never its bytes): the
+ * file is streamed into the request only when the submission starts.
+ */
+export async function readBinaryInput(
 	ctx: IExecuteFunctions,
 	itemIndex: number,
 	field: MediaField,
 	propertyName: unknown,
-): Promise<string> {
+): Promise<BinaryInput> {
 	const property = typeof propertyName === 'string' ? propertyName.trim() : '';
 	if (!property) {
 		throw inputError(ctx, itemIndex, `${field.label}: the binary property name is empty`, 'Enter the name of the binary property that holds the file, usually "data".');
@@ -183,12 +187,22 @@ export async function binaryToDataUri(
 	}
 	const knownBytes = typeof binary.bytes === 'number' ? binary.bytes : undefined;
 	if (knownBytes !== undefined) checkInlineSize(ctx, itemIndex, field, knownBytes);
-	const buffer = await ctx.helpers.getBinaryDataBuffer(itemIndex, property);
-	checkInlineSize(ctx, itemIndex, field, buffer.length);
-	if (buffer.length === 0) {
+	let input: BinaryInput;
+	try {
+		input = await describeBinary(ctx, itemIndex, property, binary, mimeType, field.label);
+	} catch (error) {
+		throw inputError(
+			ctx,
+			itemIndex,
+			`${field.label}: binary property "${property}" cannot be read`,
+			`n8n could not find the stored file (${error instanceof Error ? error.message : String(error)}). Run the node that produced it again.`,
+		);
+	}
+	checkInlineSize(ctx, itemIndex, field, input.bytes);
+	if (input.bytes === 0) {
 		throw inputError(ctx, itemIndex, `${field.label}: binary property "${property}" is empty (0 bytes)`, 'Check the node that produced the file.');
 	}
-	return `data:${mimeType};base64,${buffer.toString('base64')}`;
+	return input;
 }
 
 /** A short stand-in for a data: URI in output items, e.g. "data:video/mp4;base64 (1.2 MB)". */

@@ -30,6 +30,12 @@ function statusAdvice(failure: HttpFailure): string {
 			return 'Nothing was found at this address. Check the Base URL in the credential, or the generation ID.';
 		case 429:
 			return 'AI/ML API is rate limiting this key. Lower "Max Concurrent Requests" in Run Options, or try again later.';
+		case 301:
+		case 302:
+		case 303:
+		case 307:
+		case 308:
+			return 'The API answered with a redirect, which the node does not follow when it sends a file (nothing was created). Set the Base URL in the credential to the address the API redirects to.';
 		default:
 			return failure.status !== undefined && failure.status >= 500
 				? 'AI/ML API had a server-side problem. Try again later.'

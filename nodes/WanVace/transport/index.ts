@@ -13,10 +13,17 @@ export const CATALOGUE_ENDPOINT = '/v1/models';
 /** The usage log: one row per request, with its ids and cost. */
 export const LOGS_ENDPOINT = '/v2/logs';
 
+/** A JSON body sent as a stream of bytes, of a length known in advance. */
+export interface StreamedBody {
+	readonly contentLength: number;
+	/** The body's bytes from the start: every call reads anew (a retried submission sends a fresh stream). */
+	chunks(): AsyncIterable<Buffer>;
+}
+
 export interface ApiRequest {
 	method: IHttpRequestMethods;
 	endpoint: string;
-	body?: IDataObject;
+	body?: IDataObject | StreamedBody;
 	qs?: IDataObject;
 	/** Extra request headers (X-Client-Request-Id); never the Authorization header. */
 	headers?: Record<string, string>;
@@ -51,6 +58,29 @@ export interface AimlApiTransport {
 	requestWithHeaders(request: ApiRequest): Promise<ApiResponse>;
 }
 
+export function isStreamedBody(body: unknown): body is StreamedBody {
+	return typeof body === 'object' && body !== null && typeof (body as StreamedBody).chunks === 'function';
+}
+
+/**
+ * A streamed body in the one shape n8n's request helper and axios both take from a node
+ * that may not import `stream`: n8n passes a body on when its constructor is named
+ * `Readable` (among a few), and axios's Node adapter turns a Blob into a Node Readable
+ * (`Readable.from` over `blob.stream()`), with `Content-Length` from its `size`. So: a
+ * Blob of the body's length and type whose `stream()` yields the body's chunks. Made anew
+ * for every attempt, so a retry reads the files anew.
+ */
+export function readableBody(body: StreamedBody): Blob {
+	class Readable extends Blob {
+		override stream(): ReadableStream<Uint8Array> {
+			return body.chunks() as unknown as ReadableStream<Uint8Array>;
+		}
+	}
+	const blob = new Readable([], { type: 'application/json' });
+	Object.defineProperty(blob, 'size', { value: body.contentLength });
+	return blob;
+}
+
 /** Normalizes the credential's base URL; undefined when it is not an http(s) URL. */
 export function normalizeBaseUrl(value: unknown): string | undefined {
 	const text = typeof value === 'string' && value.trim() !== '' ? value.trim() : DEFAULT_BASE_URL;
@@ -78,19 +108,28 @@ export async function createTransport(ctx: IExecuteFunctions): Promise<AimlApiTr
 			secrets,
 		});
 	}
-	const send = async ({ method, endpoint, body, qs, headers, timeoutMs }: ApiRequest, returnFullResponse: boolean): Promise<unknown> =>
-		await ctx.helpers.httpRequestWithAuthentication.call(ctx, CREDENTIAL_TYPE, {
+	const send = async ({ method, endpoint, body, qs, headers, timeoutMs }: ApiRequest, returnFullResponse: boolean): Promise<unknown> => {
+		const streamed = isStreamedBody(body) ? body : undefined;
+		const allHeaders = {
+			...headers,
+			...(streamed ? { 'Content-Type': 'application/json', 'Content-Length': String(streamed.contentLength) } : {}),
+		};
+		return await ctx.helpers.httpRequestWithAuthentication.call(ctx, CREDENTIAL_TYPE, {
 			method,
 			url: `${baseUrl}${endpoint}`,
-			body,
+			body: streamed ? (readableBody(streamed) as unknown as IDataObject) : body,
 			qs,
-			...(headers ? { headers } : {}),
+			...(Object.keys(allHeaders).length ? { headers: allHeaders } : {}),
+			// To replay a body after a redirect, axios's redirect follower keeps every byte sent
+			// until the answer: a whole file per request in flight. A streamed POST follows none.
+			...(streamed ? { disableFollowRedirect: true } : {}),
 			json: true,
 			timeout: timeoutMs,
 			abortSignal: ctx.getExecutionCancelSignal(),
 			sendCredentialsOnCrossOriginRedirect: false,
 			...(returnFullResponse ? { returnFullResponse: true } : {}),
 		});
+	};
 	return {
 		baseUrl,
 		secrets,

@@ -265,3 +265,14 @@ export function stripAnsi(text: string): string {
 export function tail(text: string, max = 6000): string {
 	return text.length > max ? `…${text.slice(-max)}` : text;
 }
+
+/** A memory figure of a running process from /proc (VmHWM: peak resident so far; VmRSS: now), in bytes. */
+export function procMemoryBytes(pid: number | undefined, field: 'VmHWM' | 'VmRSS'): number | undefined {
+	if (pid === undefined) return undefined;
+	try {
+		const kb = new RegExp(`${field}:\\s+(\\d+) kB`).exec(fs.readFileSync(`/proc/${pid}/status`, 'utf8'))?.[1];
+		return kb ? Number(kb) * 1024 : undefined;
+	} catch {
+		return undefined;
+	}
+}

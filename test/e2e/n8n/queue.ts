@@ -13,10 +13,10 @@
  * worker loads community packages from. Binary data is left at n8n's queue-mode default, the
  * database. Manual runs are offloaded to the workers, so every execution runs on a worker.
  */
-import { crypto, delay, fs, fsp, os, path } from '../../support/node';
+import { crypto, delay, fsp, os, path } from '../../support/node';
 import { guardPath } from '../../support/process-guard';
 import { createN8nEnvironment } from './environment';
-import { type ManagedProcess, freePort, httpRequest, spawnManaged, tail, unpackTarball } from './process';
+import { type ManagedProcess, freePort, httpRequest, procMemoryBytes, spawnManaged, tail, unpackTarball } from './process';
 import { type Postgres, type Service, startPostgres, startRedis } from './services';
 import { type N8nEnvironment, type N8nServer, PACKAGE_NAME, SERVER_BOOT_TIMEOUT_MS } from './types';
 
@@ -174,14 +174,7 @@ class Worker implements QueueWorker {
 	}
 
 	peakRssBytes(): number | undefined {
-		if (this.pid === undefined || this.exited) return undefined;
-		try {
-			const status = fs.readFileSync(`/proc/${this.pid}/status`, 'utf8');
-			const kb = /VmHWM:\s+(\d+) kB/.exec(status)?.[1];
-			return kb ? Number(kb) * 1024 : undefined;
-		} catch {
-			return undefined;
-		}
+		return this.exited ? undefined : procMemoryBytes(this.pid, 'VmHWM');
 	}
 
 	async crash(): Promise<void> {

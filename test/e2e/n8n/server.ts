@@ -1,6 +1,6 @@
 /** A running `n8n start`: webhooks, executions and n8n's REST API. */
 import { delay } from '../../support/node';
-import { type ManagedProcess, httpRequest } from './process';
+import { type ManagedProcess, httpRequest, procMemoryBytes } from './process';
 import { isN8n1 } from './lines';
 import type { RestClient } from './rest';
 import { hasFinalRunData, parseFlatted, toExecutionResult } from './results';
@@ -162,6 +162,14 @@ export class Server implements N8nServer {
 
 	log(): string {
 		return this.proc.output();
+	}
+
+	peakRssBytes(): number | undefined {
+		return this.proc.exited ? undefined : procMemoryBytes(this.proc.pid, 'VmHWM');
+	}
+
+	rssBytes(): number | undefined {
+		return this.proc.exited ? undefined : procMemoryBytes(this.proc.pid, 'VmRSS');
 	}
 
 	async stop(): Promise<void> {

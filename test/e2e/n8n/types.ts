@@ -173,6 +173,10 @@ export interface N8nServer {
 	): Promise<ExecutionResult>;
 	/** What the server printed so far. */
 	log(): string;
+	/** Peak resident memory of the server process so far (VmHWM), in bytes. */
+	peakRssBytes(): number | undefined;
+	/** Resident memory of the server process now (VmRSS), in bytes. */
+	rssBytes(): number | undefined;
 	/** Boot time (spawn → readiness + login). */
 	bootMs: number;
 	stop(): Promise<void>;

@@ -46,7 +46,7 @@ async function runBatch(count: number, api: ReturnType<typeof fakeApi>['api'], r
 		api,
 	});
 	const batch = await GenerationBatch.start(ctx);
-	await batch.prepare(async (itemIndex) => ({ request: { body: { prompt: `p${itemIndex}` }, settings: {}, media: [] } }));
+	await batch.prepare(async (itemIndex) => ({ request: { body: { prompt: `p${itemIndex}` }, settings: {}, media: [], binaries: [] } }));
 	const running = batch.run('untilFinished');
 	// Drive the fake clock until the batch has finished.
 	let finished = false;
@@ -103,7 +103,7 @@ describe('GenerationBatch', () => {
 			continueOnFail: true,
 		});
 		const batch = await GenerationBatch.start(ctx);
-		await batch.prepare(async (itemIndex) => ({ request: { body: { prompt: `p${itemIndex}` }, settings: {}, media: [] } }));
+		await batch.prepare(async (itemIndex) => ({ request: { body: { prompt: `p${itemIndex}` }, settings: {}, media: [], binaries: [] } }));
 		const running = batch.run('untilFinished');
 		await jest.advanceTimersByTimeAsync(61_000);
 		await running;

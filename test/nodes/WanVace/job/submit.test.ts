@@ -19,7 +19,7 @@ async function stepWith(api: FakeContextOptions['api']) {
 	return { step, fake };
 }
 
-const job = (): GenerationJob => ({ itemIndex: 2, request: { body: { model: 'm', prompt: 'p' }, settings: {}, media: [] }, state: { phase: 'new' } });
+const job = (): GenerationJob => ({ itemIndex: 2, request: { body: { model: 'm', prompt: 'p' }, settings: {}, media: [], binaries: [] }, state: { phase: 'new' } });
 const toSubmit = { phase: 'toSubmit' as const, attempts: 0, retryAt: NOW };
 
 beforeEach(() => {

@@ -1,5 +1,6 @@
 import { DEFAULT_NEGATIVE_PROMPT, MODEL_ID } from '../../../../nodes/WanVace/descriptions/apiParameters';
 import { buildGenerationRequest } from '../../../../nodes/WanVace/request/body';
+import { binaryPlaceholder } from '../../../../nodes/WanVace/request/streamBody';
 import { type FakeContextOptions, fakeContext } from '../fakeContext';
 
 const VIDEO = 'https://media.example.com/source.mp4';
@@ -54,14 +55,25 @@ describe('buildGenerationRequest', () => {
 		expect(request.body).not.toHaveProperty('mask_video_url');
 	});
 
-	it('turns a binary file into a data: URI, and echoes it shortened in the settings', async () => {
+	it('takes a binary file by reference: a data: URI placeholder, its size from the base64 text, echoed shortened', async () => {
 		const bytes = Buffer.from('0123456789');
 		const request = await build(
 			{ videoSource: 'binary', videoBinaryProperty: 'clip' },
-			{ items: [{ json: {}, binary: { clip: { data: '', mimeType: 'video/mp4', fileName: 'clip.mp4' } } }], binaries: { clip: bytes } },
+			{ items: [{ json: {}, binary: { clip: { data: bytes.toString('base64'), mimeType: 'video/mp4', fileName: 'clip.mp4' } } }] },
 		);
-		expect(request.body.video_url).toBe(`data:video/mp4;base64,${bytes.toString('base64')}`);
+		expect(request.body.video_url).toBe(`data:video/mp4;base64,${binaryPlaceholder(0)}`);
+		expect(request.binaries).toEqual([
+			expect.objectContaining({ property: 'clip', mimeType: 'video/mp4', bytes: 10, base64: bytes.toString('base64') }),
+		]);
 		expect(request.settings.video_url).toBe('data:video/mp4;base64 (10 bytes)');
+	});
+
+	it('refuses an empty binary file before anything is sent', async () => {
+		const message = await refusal(
+			{ videoSource: 'binary', videoBinaryProperty: 'clip' },
+			{ items: [{ json: {}, binary: { clip: { data: '', mimeType: 'video/mp4', fileName: 'clip.mp4' } } }] },
+		);
+		expect(message).toBe('Video Binary Property (video_url): binary property "clip" is empty (0 bytes)');
 	});
 
 	it.each([
