@@ -155,13 +155,15 @@ describe('Check Inputs reports what it found', () => {
 
 	it('reads a server that ignores Range no further than the first 64 KiB', async () => {
 		const sim = simulator();
-		const result = await runAgainst(sim, { parameters: checkedParameters(sim, { videoUrl: sim.inputUrl('large-faststart.mp4?norange=1&bytes=20000000') }) });
+		const result = await runAgainst(sim, { parameters: checkedParameters(sim, { videoUrl: sim.inputUrl('large-faststart.mp4?norange=1&bytes=200000000') }) });
 		expect(result.error).toBeUndefined();
-		expect(result.items[0].json.inputs).toMatchObject({ video_url: { bytes: 20_000_000, width: 64, frames: 16 } });
+		expect(result.items[0].json.inputs).toMatchObject({ video_url: { bytes: 200_000_000, width: 64, frames: 16 } });
 		const entry = sim.inputLog.find((logged) => logged.path.includes('large-faststart'));
 		expect(entry?.status).toBe(200);
-		// What the socket accepted before the node closed it: far from the 20 MB.
-		expect(entry?.bytesSent).toBeLessThan(4 * 1024 * 1024);
+		// What the sockets accepted before the node closed them: loopback buffers hold a few MB
+		// (4.3 MB seen on a busy CI machine; up to 4 MB sent + 32 MB received by the kernel's
+		// limits here), far from the 200 MB a whole read would be.
+		expect(entry?.bytesSent).toBeLessThan(50 * 1000 * 1000);
 	});
 
 	it('checks a batch of 50 items, each URL once, within Max Concurrent Requests', async () => {
